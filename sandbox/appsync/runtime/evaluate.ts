@@ -2,7 +2,7 @@
 // EvaluateCodeErrorDetail, CodeError). Same input and output shapes, so the CLI can mirror the AWS CLI.
 import { authModeOfIdentity, AUTH_TYPE_NAMES, buildContext, type ContextInput } from './context.ts';
 import type { CodeError } from './check.ts';
-import { createInstance, runHandler, type HandlerName } from './execute.ts';
+import { createInstance, runHandler, type HandlerName, type HandlerOutcome } from './execute.ts';
 import { CodeLoadError, compileCode } from './module.ts';
 
 export interface EvaluateCodeRequest {
@@ -48,28 +48,29 @@ export function evaluateCode(request: EvaluateCodeRequest, filename = 'code.js')
   const instance = createInstance(compiled, AUTH_TYPE_NAMES[authModeOfIdentity(ctx.identity)]);
   const outcome = runHandler(instance, fn, ctx);
   const { logs, appendedErrors } = instance.state;
-  const response: EvaluateCodeResponse = { logs };
+  // Keys in the order the API returns them, so the CLI prints what the AWS CLI prints.
+  const response: EvaluateCodeResponse = { ...outcomeFields(outcome), logs, stash: JSON.stringify(ctx.stash) };
+  if (appendedErrors.length > 0) response.outErrors = JSON.stringify(appendedErrors);
+  return response;
+}
+
+function outcomeFields(outcome: HandlerOutcome): Pick<EvaluateCodeResponse, 'evaluationResult' | 'error'> {
   switch (outcome.kind) {
     case 'result':
     case 'earlyReturn':
-      response.evaluationResult = JSON.stringify(outcome.value);
-      break;
+      return { evaluationResult: JSON.stringify(outcome.value) };
     case 'error':
-      response.error = { message: outcome.message };
-      break;
+      return { error: { message: outcome.message } };
     case 'unauthorized':
-      response.error = { message: 'Unauthorized' };
-      break;
+      return { error: { message: 'Unauthorized' } };
     case 'runtimeError':
-      response.error = {
-        message: outcome.message,
-        codeErrors: [{ errorType: 'RUNTIME_ERROR', value: outcome.message, location: { line: outcome.line, column: outcome.column, span: -1 } }],
+      return {
+        error: {
+          message: outcome.message,
+          codeErrors: [{ errorType: 'RUNTIME_ERROR', value: outcome.message, location: { line: outcome.line, column: outcome.column, span: -1 } }],
+        },
       };
-      break;
   }
-  response.stash = JSON.stringify(ctx.stash);
-  if (appendedErrors.length > 0) response.outErrors = JSON.stringify(appendedErrors);
-  return response;
 }
 
 function parseContext(text: string): ContextInput {
