@@ -121,7 +121,7 @@ function parseRuntime(text: string): EvaluateCodeRequest['runtime'] {
 function parseInputJson(text: string): Partial<EvaluateCodeRequest> {
   try {
     const value = JSON.parse(text) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Partial<EvaluateCodeRequest>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
   } catch {
     // reported below
   }

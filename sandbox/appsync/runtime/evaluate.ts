@@ -83,5 +83,5 @@ function parseContext(text: string): ContextInput {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadRequestError('context must be a JSON object such as {"arguments": {}, "stash": {}}.');
   }
-  return value as ContextInput;
+  return value;
 }

@@ -156,7 +156,6 @@ export function runtimeConsole(state: () => EvaluationState, filename: string): 
 }
 
 function safeJson(value: unknown): string {
-  if (value === undefined) return 'undefined';
   if (typeof value === 'function') return '[Function]';
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? 'undefined';
 }

@@ -52,10 +52,10 @@ function lookup(root: Record<string, unknown>, path: string): unknown {
 
 const state = newEvaluationState();
 const implementations: [string, ts.Type | string, Record<string, unknown>][] = [
-  ['util', typeAlias('index.d.ts', 'Util'), createUtil(state) as unknown as Record<string, unknown>],
-  ['extensions', typeAlias('index.d.ts', 'Extensions'), createExtensions(state) as unknown as Record<string, unknown>],
+  ['util', typeAlias('index.d.ts', 'Util'), createUtil(state)],
+  ['extensions', typeAlias('index.d.ts', 'Extensions'), createExtensions(state)],
   ['runtime', typeAlias('index.d.ts', 'Runtime'), runtimeUtil as unknown as Record<string, unknown>],
-  ['dynamodb', 'dynamodb-helpers.d.ts', dynamodbModule as unknown as Record<string, unknown>],
+  ['dynamodb', 'dynamodb-helpers.d.ts', dynamodbModule],
 ];
 
 describe('the runtime against the typings of @aws-appsync/utils', () => {
