@@ -1,6 +1,7 @@
 // Request authentication as AppSync does it for each authorization mode ("Configuring
 // authorization and authentication to secure your GraphQL APIs"): the mode comes from the headers,
 // tokens are verified (never just decoded), SigV4 signatures recomputed.
+import { createHash } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
@@ -129,6 +130,11 @@ async function verifyIam(request: SignedRequest, authorization: string, config: 
   const now = config.now?.() ?? Date.now();
   if (!signingDate || Math.abs(now - signingDate.getTime()) > 15 * 60 * 1000) {
     return refused('Signature expired or the request time is not within 15 minutes of the server time.', 'InvalidSignatureException');
+  }
+  // A signed x-amz-content-sha256 stands for the body in the signature: it must be the body's hash.
+  const contentHash = header(request.headers, 'x-amz-content-sha256');
+  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) {
+    return refused('The provided x-amz-content-sha256 header does not match what was computed.', 'InvalidSignatureException');
   }
   const headers: Record<string, string> = {};
   for (const name of parsed.signedHeaders) {

@@ -6,8 +6,8 @@ import {
 } from 'graphql';
 import type { Caller } from './auth.ts';
 import { fieldAllowed } from './authorize.ts';
-import { runResolver, type DataSourceExecutor, type FieldError } from './resolve.ts';
-import type { AuthMode } from './runtime/context.ts';
+import { runResolver, type DataSourceExecutor, type FieldError, type ResolverRun } from './resolve.ts';
+import type { AuthMode, ResolverInfo } from './runtime/context.ts';
 import { selectionSetGraphQL, selectionSetList } from './runtime/context.ts';
 import type { CompiledCode } from './runtime/module.ts';
 import type { ResolverInstance } from './runtime/execute.ts';
@@ -65,6 +65,38 @@ export class GraphqlEngine {
     this.functions = new Map([...options.api.functions].map(([id, f]) => [id, { name: f.name, dataSourceName: f.dataSourceName, hasCode: f.code !== null }]));
   }
 
+  get schema(): GraphQLSchema {
+    return this.options.schema;
+  }
+
+  get defaultAuthMode(): AuthMode {
+    return this.defaultMode;
+  }
+
+  resolverFor(typeName: string, fieldName: string): ResolverModel | undefined {
+    return this.resolvers.get(`${typeName}.${fieldName}`);
+  }
+
+  /** Runs a field's resolver (also outside an execution: subscriptions run theirs at start). */
+  runFieldResolver(resolver: ResolverModel, input: { args: Record<string, unknown>; caller: Caller; headers: Record<string, string>; source: unknown; info: ResolverInfo }): Promise<ResolverRun> {
+    return runResolver({
+      resolver,
+      code: this.options.code,
+      functions: this.functions,
+      dataSources: this.options.api.dataSources,
+      execute: this.options.execute,
+      authType: input.caller.authType,
+      context: {
+        arguments: input.args,
+        identity: input.caller.identity,
+        source: input.source,
+        info: input.info,
+        headers: input.headers,
+        env: this.options.api.environmentVariables,
+      },
+    });
+  }
+
   /** Parses, validates and runs one request for an authenticated caller. */
   async run(request: GraphqlRequest, caller: Caller, headers: Record<string, string>): Promise<ExecuteOutcome> {
     let document: DocumentNode;
@@ -119,26 +151,17 @@ export class GraphqlEngine {
       return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
     }
     const [fieldNode] = info.fieldNodes;
-    const run = await runResolver({
-      resolver,
-      code: this.options.code,
-      functions: this.functions,
-      dataSources: this.options.api.dataSources,
-      execute: this.options.execute,
-      authType: context.caller.authType,
-      context: {
-        arguments: args as Record<string, unknown>,
-        identity: context.caller.identity,
-        source: source ?? null,
-        info: {
-          fieldName: info.fieldName,
-          parentTypeName: info.parentType.name,
-          variables: info.variableValues,
-          selectionSetList: fieldNode ? selectionSetList(fieldNode, info.fragments) : [],
-          selectionSetGraphQL: fieldNode ? selectionSetGraphQL(fieldNode) : '',
-        },
-        headers: context.headers,
-        env: this.options.api.environmentVariables,
+    const run = await this.runFieldResolver(resolver, {
+      args: args as Record<string, unknown>,
+      caller: context.caller,
+      headers: context.headers,
+      source: source ?? null,
+      info: {
+        fieldName: info.fieldName,
+        parentTypeName: info.parentType.name,
+        variables: info.variableValues,
+        selectionSetList: fieldNode ? selectionSetList(fieldNode, info.fragments) : [],
+        selectionSetGraphQL: fieldNode ? selectionSetGraphQL(fieldNode) : '',
       },
     });
     const path = responsePathAsArray(info.path);

@@ -7,8 +7,7 @@ import { createInstance, runHandler, type HandlerOutcome, type ResolverInstance 
 import type { ResolverErrorEntry } from './runtime/state.ts';
 import type { DataSourceModel, ResolverModel } from '../template/load.ts';
 
-/** What a data source answers: the value for ctx.result, or the error for ctx.error. */
-export type DataSourceOutcome = { result: unknown } | { error: { message: string; type: string }; result?: unknown };
+import type { DataSourceOutcome } from './datasources/outcome.ts';
 
 export type DataSourceExecutor = (source: DataSourceModel, request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
 

@@ -1,0 +1,182 @@
+// A local Cognito user pool: the cognito-idp JSON API that amazon-cognito-identity-js and Amplify v6 call,
+// its JWKS and OpenID configuration, and helpers for seed scripts.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK, JWTPayload } from 'jose';
+import { adminConfirmSignUp } from './adminConfirmSignUp.ts';
+import { adminCreateUser } from './adminCreateUser.ts';
+import { adminGetUser } from './adminGetUser.ts';
+import { adminSetUserPassword } from './adminSetUserPassword.ts';
+import { adminUserGlobalSignOut } from './adminUserGlobalSignOut.ts';
+import { changePassword } from './changePassword.ts';
+import { confirmForgotPassword } from './confirmForgotPassword.ts';
+import { confirmSignUp } from './confirmSignUp.ts';
+import { CognitoError, errorResponse, internalError, serialization, unknownOperation, type CognitoResponse } from './errors.ts';
+import { forgotPassword } from './forgotPassword.ts';
+import { getTokensFromRefreshToken } from './getTokensFromRefreshToken.ts';
+import { getUser } from './getUser.ts';
+import { createHttpHandler } from './http.ts';
+import { globalSignOut } from './globalSignOut.ts';
+import { initiateAuth } from './initiateAuth.ts';
+import { loadSigningKey, type SigningKey } from './keys.ts';
+import { listUsers } from './listUsers.ts';
+import { resendConfirmationCode } from './resendConfirmationCode.ts';
+import { respondToAuthChallenge } from './respondToAuthChallenge.ts';
+import { revokeToken } from './revokeToken.ts';
+import { ChallengeSessions } from './sessions.ts';
+import { DEFAULT_AUTH_FLOWS, DEFAULT_PASSWORD_POLICY, type UserPoolOptions } from './settings.ts';
+import { signUp } from './signUp.ts';
+import type { ClientSettings, Operation, PoolContext, PoolSettings } from './state.ts';
+import { TokenService } from './tokens.ts';
+import { UserDirectory, userType, type UserRecord } from './users.ts';
+
+export { userPoolSettingsFromTemplate, type UserPoolOptions, type UserPoolSettings } from './settings.ts';
+export type { CognitoResponse } from './errors.ts';
+export type { UserRecord } from './users.ts';
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
+const OPERATIONS: Record<string, Operation> = {
+  SignUp: signUp, ConfirmSignUp: confirmSignUp, ResendConfirmationCode: resendConfirmationCode,
+  InitiateAuth: initiateAuth, RespondToAuthChallenge: respondToAuthChallenge, GetTokensFromRefreshToken: getTokensFromRefreshToken,
+  GetUser: getUser, ChangePassword: changePassword, ForgotPassword: forgotPassword, ConfirmForgotPassword: confirmForgotPassword,
+  GlobalSignOut: globalSignOut, RevokeToken: revokeToken,
+  AdminCreateUser: adminCreateUser, AdminSetUserPassword: adminSetUserPassword, AdminGetUser: adminGetUser,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut, AdminConfirmSignUp: adminConfirmSignUp, ListUsers: listUsers,
+};
+
+/** Explicit auth flows without ALLOW_; legacy values (no ALLOW_ prefix) always allowed SRP. */
+function clientSettings(client: UserPoolOptions['clients'][number]): ClientSettings {
+  const listed = client.explicitAuthFlows ?? DEFAULT_AUTH_FLOWS;
+  const flows = new Set(listed.map((f) => f.replace(/^ALLOW_/, '')));
+  if (listed.some((f) => !f.startsWith('ALLOW_'))) flows.add('USER_SRP_AUTH');
+  return {
+    clientId: client.clientId,
+    flows,
+    accessTokenMinutes: client.accessTokenValidityMinutes ?? 60,
+    idTokenMinutes: client.idTokenValidityMinutes ?? 60,
+    refreshTokenDays: client.refreshTokenValidityDays ?? 30,
+  };
+}
+
+export interface SeedUser {
+  username: string;
+  password: string;
+  attributes?: Record<string, string>;
+  /** false leaves the password temporary (FORCE_CHANGE_PASSWORD); default true. */
+  permanent?: boolean;
+  groups?: string[];
+}
+
+export class UserPool {
+  readonly poolId: string;
+  readonly region: string;
+  readonly issuer: string;
+  private readonly key: SigningKey;
+  private readonly ctx: PoolContext;
+
+  constructor(options: UserPoolOptions) {
+    const [, poolName] = options.poolId.split('_');
+    if (poolName === undefined || poolName === '') throw new Error(`user pool id ${options.poolId} is not <region>_<id>`);
+    this.poolId = options.poolId;
+    this.region = options.region;
+    this.issuer = `${options.issuerBase.replace(/\/+$/, '')}/${options.poolId}`;
+    this.key = loadSigningKey(options.keyFile);
+    const now = options.now ?? Date.now;
+    const settings: PoolSettings = {
+      poolId: options.poolId,
+      poolName,
+      region: options.region,
+      clients: new Map(options.clients.map((c) => [c.clientId, clientSettings(c)])),
+      passwordPolicy: { ...DEFAULT_PASSWORD_POLICY, temporaryPasswordValidityDays: 7, ...options.passwordPolicy },
+      usernameAttributes: options.usernameAttributes ?? [],
+      autoVerifiedAttributes: options.autoVerifiedAttributes ?? [],
+    };
+    this.ctx = {
+      settings,
+      users: new UserDirectory(settings.usernameAttributes),
+      tokens: new TokenService(this.key, this.issuer, now),
+      sessions: new ChallengeSessions(now),
+      log: options.log,
+      now,
+    };
+  }
+
+  get clientIds(): string[] {
+    return [...this.ctx.settings.clients.keys()];
+  }
+
+  /** Serves one JSON API call: `target` is the X-Amz-Target header, `body` the parsed JSON. */
+  async handle(target: string, body: unknown): Promise<CognitoResponse> {
+    const requestId = randomUUID();
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+    try {
+      if (operation === undefined) throw unknownOperation(target);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serialization();
+      const output = await operation(this.ctx, body as Record<string, unknown>);
+      this.ctx.log.debug(`${name} 200`);
+      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: output };
+    } catch (error) {
+      if (error instanceof CognitoError) {
+        this.ctx.log.debug(`${name || target} ${error.errorType}: ${error.message}`);
+        return errorResponse(error, requestId);
+      }
+      this.ctx.log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return errorResponse(internalError(), requestId);
+    }
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: [{ ...this.key.publicJwk }] };
+  }
+
+  openidConfiguration(): Record<string, unknown> {
+    return {
+      issuer: this.issuer,
+      jwks_uri: `${this.issuer}/.well-known/jwks.json`,
+      response_types_supported: ['code', 'token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      scopes_supported: ['openid', 'email', 'phone', 'profile'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    };
+  }
+
+  /** True for a token of a session ended by a global sign-out or RevokeToken: the AppSync emulator refuses it. */
+  readonly isRevoked = (claims: JWTPayload): boolean => this.ctx.tokens.isRevoked(claims);
+
+  /** Creates a user for a seed script: confirmed with a permanent password unless `permanent` is false. */
+  async adminCreateUser(seed: SeedUser): Promise<Record<string, unknown>> {
+    const attributes = Object.entries(seed.attributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
+    const created = await this.call('AdminCreateUser', { Username: seed.username, UserAttributes: attributes, TemporaryPassword: seed.password, MessageAction: 'SUPPRESS' });
+    const username = (created.User as { Username: string }).Username;
+    if (seed.permanent !== false) await this.call('AdminSetUserPassword', { Username: username, Password: seed.password, Permanent: true });
+    for (const group of seed.groups ?? []) this.adminAddUserToGroup(username, group);
+    return userType(this.ctx.users.require(username));
+  }
+
+  adminAddUserToGroup(username: string, group: string): void {
+    const user = this.ctx.users.require(username);
+    if (!user.groups.includes(group)) user.groups.push(group);
+  }
+
+  /** Copies of the stored records, for inspection: credentials are verifiers and hashes only. */
+  storedUsers(): UserRecord[] {
+    return structuredClone(this.ctx.users.all());
+  }
+
+  /** A Node request handler for the JSON API and the well-known documents; false for anything else. */
+  httpHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+    return createHttpHandler(this);
+  }
+
+  private async call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const response = await this.handle(TARGET_PREFIX + operation, { UserPoolId: this.poolId, ...input });
+    if (response.status !== 200) {
+      const { __type, message } = response.body as { __type: CognitoError['errorType']; message: string };
+      throw new CognitoError(__type, message, response.status);
+    }
+    return response.body as Record<string, unknown>;
+  }
+}
