@@ -1,8 +1,7 @@
 // The sandbox: the synthesized template served on one machine. AppSync (HTTP and real-time, http and
 // https), DynamoDB Local, the Lambda functions, the user pools and the Claude stand-in, wired together.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AppSyncApi } from './appsync/api.ts';
 import { authenticate, type IamPrincipal } from './appsync/auth.ts';
@@ -17,6 +16,7 @@ import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbL
 import { createTables } from './dynamodb/tables.ts';
 import { startTtlSweeper, type TtlSweeper } from './dynamodb/ttl-sweeper.ts';
 import { LambdaService } from './lambda/runtime.ts';
+import { listenDual } from './listener.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
 import { loadTemplate, type SandboxTemplate } from './template/load.ts';
 import { sandboxCertificate } from './tls.ts';
@@ -25,9 +25,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export interface SandboxOptions {
   cdkOut: string;
   stackName: string;
-  /** 0 picks a free port (tests); npm start uses 4000/4443. */
+  /** http and https share this port; 0 picks a free one (tests). */
   port?: number;
-  httpsPort?: number;
   host?: string;
   /** Keys, certificate and (with persist) DynamoDB data live here. Default `.sandbox`. */
   stateDir?: string;
@@ -70,16 +69,6 @@ export interface Sandbox {
 
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = createLogger('sandbox', options.logSink ?? consoleSink());
   const host = options.host ?? '127.0.0.1';
@@ -102,17 +91,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const port = await listen(http, options.port ?? 0, host);
-    cleanups.push(() => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }));
-    const httpsPort = await listen(https, options.httpsPort ?? 0, host);
-    cleanups.push(() => new Promise<void>((resolve) => { https.closeAllConnections(); https.close(() => resolve()); }));
+    const listener = await listenDual(http, https, options.port ?? 0, host);
+    cleanups.push(() => listener.close());
+    const { port } = listener;
     const base = `http://${host}:${port}`;
     const urls: SandboxUrls = {
       base,
       graphql: `${base}/graphql`,
       realtime: `ws://${host}:${port}${REALTIME_PATH}`,
-      graphqlHttps: `https://localhost:${httpsPort}/graphql`,
-      realtimeWss: `wss://localhost:${httpsPort}${REALTIME_PATH}`,
+      graphqlHttps: `https://localhost:${port}/graphql`,
+      realtimeWss: `wss://localhost:${port}${REALTIME_PATH}`,
       cognito: base,
       claude: options.anthropicApiKey ? null : `${base}/claude`,
     };

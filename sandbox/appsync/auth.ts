@@ -48,8 +48,11 @@ export interface SignedRequest {
 
 const refused = (message: string, errorType = 'UnauthorizedException'): AuthResult => ({ ok: false, status: 401, errorType, message });
 
+/** A header by name, whatever its case (real-time clients send `Authorization`, Node lower-cases). */
 function header(headers: SignedRequest['headers'], name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
+  const wanted = name.toLowerCase();
+  const key = Object.hasOwn(headers, wanted) ? wanted : Object.keys(headers).find((k) => k.toLowerCase() === wanted);
+  const value = key === undefined ? undefined : headers[key];
   return Array.isArray(value) ? value[0] : value;
 }
 

@@ -1,7 +1,7 @@
 // Subscriptions as AppSync runs them: checked and resolved at start (a null result allows, an error
 // refuses, filters recorded), then fed by the mutations named in @aws_subscribe.
 import {
-  executeSync, getArgumentValues, getVariableValues, Kind, OperationTypeNode, parse, validate, type DocumentNode, type FieldNode, type GraphQLError,
+  executeSync, getArgumentValues, getNamedType, getVariableValues, isObjectType, Kind, OperationTypeNode, parse, validate, type DocumentNode, type FieldNode, type GraphQLError,
   type GraphQLFieldResolver, type GraphQLObjectType, type OperationDefinitionNode,
 } from 'graphql';
 import type { Caller } from '../auth.ts';
@@ -15,6 +15,7 @@ export interface ActiveSubscription {
   fieldName: string;
   document: DocumentNode;
   variables: Record<string, unknown>;
+  /** The arguments that filter: those naming a field of the returned type. */
   args: Record<string, unknown>;
   caller: Caller;
   filter: SubscriptionFilter | null;
@@ -58,12 +59,17 @@ export async function prepareSubscription(engine: GraphqlEngine, data: string, c
   if (!fieldAllowed(root, field, caller, engine.defaultAuthMode)) {
     return refuse('Unauthorized', `Not Authorized to access ${field.name} on type ${root.name}`);
   }
-  const args = getArgumentValues(field, fieldNode, variables);
+  const allArgs = getArgumentValues(field, fieldNode, variables);
+  // Arguments filter on the returned field of the same name; others (e.g. inputs to an enhanced
+  // filter) do not. AppSync's docs describe the first case only; the second is the sandbox's reading.
+  const returned = getNamedType(field.type);
+  const fieldNames = isObjectType(returned) ? Object.keys(returned.getFields()) : [];
+  const args = Object.fromEntries(Object.entries(allArgs).filter(([name]) => fieldNames.includes(name)));
   const subscription: ActiveSubscription = { fieldName: field.name, document, variables, args, caller, filter: null, invalidationFilter: null };
   const resolver = engine.resolverFor(root.name, field.name);
   if (!resolver) return { ok: true, subscription };
   const run = await engine.runFieldResolver(resolver, {
-    args, caller, headers, source: null,
+    args: allArgs, caller, headers, source: null,
     info: { fieldName: field.name, parentTypeName: root.name, variables, selectionSetList: selectionSetList(fieldNode, {}), selectionSetGraphQL: selectionSetGraphQL(fieldNode) },
   });
   if (run.error) return refuse(run.error.errorType ?? 'Error', run.error.message);

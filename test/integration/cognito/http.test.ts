@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { UserPoolVerifier } from '../../../sandbox/appsync/auth.ts';
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
 import { UserPool, userPoolSettingsFromTemplate } from '../../../sandbox/cognito/pool.ts';
 import { CLIENT_ID, POOL_ID, servePool, type ServedPool } from './serve.ts';
@@ -61,8 +62,11 @@ describe('the user pool over HTTP', () => {
   });
 
   it('lists its app clients and issuer as the AppSync emulator reads them', () => {
-    expect(served.pool.clientIds).toEqual([CLIENT_ID]);
-    expect(served.pool.issuer).toBe(`${served.url}/${POOL_ID}`);
+    const verifier: UserPoolVerifier = served.pool;
+
+    expect(verifier.clientIds).toEqual([CLIENT_ID]);
+    expect(verifier.issuer).toBe(`${served.url}/${POOL_ID}`);
+    expect(verifier.isRevoked?.({ origin_jti: 'never-issued' })).toBe(false);
   });
 });
 

@@ -18,7 +18,7 @@ const signUp = (email: string, password: string): Promise<string> =>
 
 const confirm = (email: string, code: string): Promise<void> =>
   new Promise((resolve, reject) => {
-    user(email).confirmRegistration(code, false, (err: unknown) => (err ? reject(err as Error) : resolve()));
+    user(email).confirmRegistration(code, false, (err: Error | null) => (err ? reject(err) : resolve()));
   });
 
 const signIn = (cognitoUser: CognitoUser, password: string): Promise<CognitoUserSession> =>
@@ -32,8 +32,8 @@ const signIn = (cognitoUser: CognitoUser, password: string): Promise<CognitoUser
 
 const refresh = (cognitoUser: CognitoUser, token: string): Promise<CognitoUserSession> =>
   new Promise((resolve, reject) => {
-    cognitoUser.refreshSession(new CognitoRefreshToken({ RefreshToken: token }), (err: unknown, session: CognitoUserSession) =>
-      err ? reject(err as Error) : resolve(session));
+    cognitoUser.refreshSession(new CognitoRefreshToken({ RefreshToken: token }), (err: Error | null, session: CognitoUserSession) =>
+      err ? reject(err) : resolve(session));
   });
 
 async function registered(email: string, password: string): Promise<void> {
