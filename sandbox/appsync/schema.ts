@@ -1,21 +1,12 @@
 // AppSync's GraphQL dialect: the AWS scalars, validated as AppSync validates them ("Scalar types
 // in AWS AppSync"), and the @aws_* directives, declared so that a schema written for AppSync parses.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
 
-const DIRECTIVES = `
-directive @aws_subscribe(mutations: [String]) on FIELD_DEFINITION
-directive @aws_cognito_user_pools(cognito_groups: [String]) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-directive @aws_auth(cognito_groups: [String]) on FIELD_DEFINITION | OBJECT
-directive @aws_iam on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-directive @aws_api_key on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-directive @aws_oidc on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-directive @aws_lambda on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
-directive @aws_publish(subscriptions: [String]) on FIELD_DEFINITION
-directive @canonical on OBJECT
-directive @hidden on OBJECT | FIELD_DEFINITION
-directive @renamed(to: String) on OBJECT | FIELD_DEFINITION
-`;
+/** The AWS scalars and @aws_* directives, as AppSync declares them for every schema. */
+export const AWS_DEFINITIONS = readFileSync(fileURLToPath(new URL('./aws-definitions.graphql', import.meta.url)), 'utf8');
 
 const SCALAR_NAMES = ['AWSDate', 'AWSTime', 'AWSDateTime', 'AWSTimestamp', 'AWSEmail', 'AWSJSON', 'AWSURL', 'AWSPhone', 'AWSIPAddress'];
 
@@ -110,8 +101,7 @@ function scalar(name: string): GraphQLScalarType {
 
 /** Builds an executable schema from an AppSync schema definition. */
 export function buildAppSyncSchema(definition: string): GraphQLSchema {
-  const declared = SCALAR_NAMES.map((name) => `scalar ${name}`).join('\n');
-  const schema = buildSchema(`${DIRECTIVES}\n${declared}\n${definition}`);
+  const schema = buildSchema(`${AWS_DEFINITIONS}\n${definition}`);
   const types = schema.getTypeMap();
   for (const name of SCALAR_NAMES) {
     const target = types[name] as GraphQLScalarType;

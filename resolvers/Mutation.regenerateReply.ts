@@ -1,0 +1,11 @@
+// Writes a new reply to the last user message, in place of the last assistant reply.
+import type { Context } from '@aws-appsync/utils';
+import type { Message, MutationRegenerateReplyArgs } from './schema-types.ts';
+
+export function request(ctx: Context<MutationRegenerateReplyArgs>) {
+  return {};
+}
+
+export function response(ctx: Context<MutationRegenerateReplyArgs>): Message {
+  return (ctx.stash.turn as { reply: Message }).reply;
+}

@@ -1,0 +1,12 @@
+// sendMessage: validate, load the turn's context (conversation, quota, idempotency), check the reply
+// in flight, write the turn in one transaction, start the chat function. Returns both messages at once.
+import type { Context } from '@aws-appsync/utils';
+import type { MutationSendMessageArgs, SendMessageResult } from './schema-types.ts';
+
+export function request(ctx: Context<MutationSendMessageArgs>) {
+  return {};
+}
+
+export function response(ctx: Context<MutationSendMessageArgs>): SendMessageResult {
+  return ctx.prev.result as SendMessageResult;
+}

@@ -1,0 +1,27 @@
+// Pipeline step: a conversation takes one reply at a time. A reply in flight refuses the turn
+// (Conflict), unless its lease has run out: then its function died and the turn may take over.
+import { runtime, util, type Context } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import { raiseDataSourceError } from '../errors.ts';
+import { callerSub } from '../identity.ts';
+import { messageSk, messagesPk } from '../keys.ts';
+import { withLease } from '../lease.ts';
+import type { Conversation } from '../schema-types.ts';
+import { skipIfDuplicate } from './loadTurnContext.ts';
+
+export function request(ctx: Context) {
+  skipIfDuplicate(ctx);
+  const conversation = ctx.stash.conversation as Conversation;
+  if (!conversation.activeReplyId) return runtime.earlyReturn(ctx.prev.result, { skipTo: 'NEXT' });
+  return ddb.get({ key: { pk: messagesPk(callerSub(ctx), conversation.id), sk: messageSk(conversation.activeReplyId) }, consistentRead: true });
+}
+
+export function response(ctx: Context) {
+  raiseDataSourceError(ctx.error);
+  const reply = ctx.result as { id: string; status: string; leaseUntil?: number } | null;
+  if (reply && withLease(reply).status !== 'INTERRUPTED' && (reply.status === 'PENDING' || reply.status === 'STREAMING')) {
+    util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
+  }
+  ctx.stash.staleReplyId = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply.id : null;
+  return ctx.prev.result;
+}

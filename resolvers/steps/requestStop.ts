@@ -1,0 +1,21 @@
+// Pipeline step: sets stopRequested on the conversation's active reply, if it is still being written.
+import { util, type Context } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import { callerSub } from '../identity.ts';
+import { messageSk, messagesPk } from '../keys.ts';
+import type { Conversation, MutationStopReplyArgs } from '../schema-types.ts';
+
+export function request(ctx: Context<MutationStopReplyArgs>) {
+  const conversation = ctx.stash.conversation as Conversation;
+  if (!conversation.activeReplyId) util.error('There is no reply being written in this conversation.', 'NotFound');
+  return ddb.update({
+    key: { pk: messagesPk(callerSub(ctx), conversation.id), sk: messageSk(conversation.activeReplyId) },
+    update: { stopRequested: ddb.operations.replace(true) },
+    condition: { status: { in: ['PENDING', 'STREAMING'] } },
+  });
+}
+
+export function response(ctx: Context<MutationStopReplyArgs>) {
+  if (ctx.error) util.error('The reply has already ended.', 'Conflict');
+  return ctx.result;
+}

@@ -1,0 +1,16 @@
+// Pipeline step (NONE): checks sendMessage's input before anything is read or written.
+import type { Context } from '@aws-appsync/utils';
+import type { MutationSendMessageArgs } from '../schema-types.ts';
+import { MAX_CONTENT_CHARS, requireClientMessageId, requireId, requireText } from '../validation.ts';
+
+export function request(ctx: Context<MutationSendMessageArgs>) {
+  const { input } = ctx.args;
+  requireId(input.conversationId, 'conversationId');
+  requireClientMessageId(input.clientMessageId);
+  ctx.stash.content = requireText(input.content, 'content', MAX_CONTENT_CHARS);
+  return { payload: null };
+}
+
+export function response(ctx: Context<MutationSendMessageArgs>) {
+  return null;
+}
