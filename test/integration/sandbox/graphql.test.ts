@@ -2,7 +2,7 @@
 // each data source, each auth mode accepted and refused, AppSync's response and error shapes.
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { graphql, iamGraphql, iamHeaders, poolPrivateJwk, signedInUser, startTestSandbox, type TestSandbox } from './start.ts';
 
@@ -106,6 +106,47 @@ describe('resolvers through the sandbox', () => {
 
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data?.systemNote).toMatchObject({ owner: 'u1', text: 'from the back end' });
+  });
+});
+
+describe('pipelines, transactions and the data as DynamoDB holds it', () => {
+  it('skips the rest of a pipeline on runtime.earlyReturn with skipTo END, keeping the stash', async () => {
+    const answer = await graphql(t.sandbox.urls.graphql, 'query { cachedNote(id: "n1") { id owner text } }', {}, as(user.accessToken));
+
+    expect(answer.body).toEqual({ data: { cachedNote: { id: 'n1', owner: 'cache', text: 'from cache (early)' } } });
+  });
+
+  it('reports a transaction whose condition fails with its reasons, and writes nothing', async () => {
+    const answer = await graphql(t.sandbox.urls.graphql, 'mutation { copyNote(id: "missing") { id } }', {}, as(user.accessToken));
+    const [table] = t.sandbox.template.tables;
+    const copy = await t.sandbox.dynamodb.client.send(new GetItemCommand({ TableName: table?.tableName ?? '', Key: { pk: { S: `USER#${user.sub}` }, sk: { S: 'NOTE#copy-missing' } } }));
+
+    expect(answer.body.errors?.[0]).toMatchObject({ errorType: 'DynamoDB:TransactionCanceledException', errorInfo: { cancellationReasons: [{ type: 'None', message: 'None' }, { type: 'ConditionalCheckFailed', message: expect.any(String) as unknown }] } });
+    expect(copy.Item).toBeUndefined();
+  });
+
+  it('passes a data source error to the response handler as ctx.error, which raises it with util.error', async () => {
+    // A sort key over DynamoDB's 1,024-byte limit makes GetItem fail with a ValidationException.
+    const answer = await graphql(t.sandbox.urls.graphql, GET, { id: 'x'.repeat(1100) }, as(user.accessToken));
+
+    expect(answer.body.data).toEqual({ getNote: null });
+    expect(answer.body.errors?.[0]).toMatchObject({ errorType: 'DynamoDB:ValidationException', path: ['getNote'] });
+  });
+
+  it('returns the same items through a resolver as a Query sent straight to DynamoDB Local', async () => {
+    const reader = await signedInUser(t.sandbox, 'reader@example.com');
+    for (const text of ['a', 'b', 'c']) await graphql(t.sandbox.urls.graphql, CREATE, { input: { text, tags: [text] } }, as(reader.accessToken));
+    const [table] = t.sandbox.template.tables;
+
+    const viaApi = await graphql(t.sandbox.urls.graphql, 'query { listNotes(limit: 10) { items { id owner text tags createdAt } } }', {}, as(reader.accessToken));
+    const direct = await t.sandbox.dynamodb.client.send(new QueryCommand({
+      TableName: table?.tableName ?? '', KeyConditionExpression: 'pk = :pk AND begins_with(sk, :note)', ScanIndexForward: false,
+      ExpressionAttributeValues: { ':pk': { S: `USER#${reader.sub}` }, ':note': { S: 'NOTE#' } },
+    }));
+
+    const items = (direct.Items ?? []).map((item) => ({ id: item.id?.S, owner: item.owner?.S, text: item.text?.S, tags: item.tags?.L?.map((v) => v.S), createdAt: item.createdAt?.S }));
+    expect((viaApi.body.data?.listNotes as { items: unknown[] }).items).toEqual(items);
+    expect(items).toHaveLength(3);
   });
 });
 
