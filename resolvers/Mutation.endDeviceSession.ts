@@ -1,5 +1,5 @@
 // Ends one of the caller's device sessions (NotFound if it is not theirs).
-import type { Context } from '@aws-appsync/utils';
+import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import { raiseDataSourceError } from './errors.ts';
 import { callerSub } from './identity.ts';
@@ -13,5 +13,7 @@ export function request(ctx: Context<MutationEndDeviceSessionArgs>) {
 
 export function response(ctx: Context<MutationEndDeviceSessionArgs>): DeviceSession {
   raiseDataSourceError(ctx.error, 'The device session was not found.');
+  // AppSync treats a delete of an item that is already absent as a success with a null result.
+  if (!ctx.result) util.error('The device session was not found.', 'NotFound');
   return ctx.result as DeviceSession;
 }

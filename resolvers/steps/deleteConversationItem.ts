@@ -1,5 +1,5 @@
 // Pipeline step: deletes the conversation item (NotFound if it is not the caller's).
-import type { Context } from '@aws-appsync/utils';
+import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import { raiseDataSourceError } from '../errors.ts';
 import { callerSub } from '../identity.ts';
@@ -13,6 +13,8 @@ export function request(ctx: Context<MutationDeleteConversationArgs>) {
 
 export function response(ctx: Context<MutationDeleteConversationArgs>) {
   raiseDataSourceError(ctx.error, 'The conversation was not found.');
+  // AppSync treats a delete of an item that is already absent as a success with a null result.
+  if (!ctx.result) util.error('The conversation was not found.', 'NotFound');
   ctx.stash.deleted = ctx.result;
   return ctx.result;
 }

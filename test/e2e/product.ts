@@ -1,0 +1,106 @@
+// The product's sandbox for end-to-end tests: infra/'s dev stage synthesized into a temp folder and
+// served on port 0, with helpers that act as a front end would.
+import { randomUUID } from 'node:crypto';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { synthesize } from '../../infra/app.ts';
+import { memorySink } from '../../sandbox/log.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox.ts';
+import { RawClient, type Frame } from '../integration/sandbox/ws-client.ts';
+import { graphql, iamGraphql, type GraphqlAnswer } from '../integration/sandbox/start.ts';
+
+export interface Product {
+  sandbox: Sandbox;
+  logs: ReturnType<typeof memorySink>;
+  stop(): Promise<void>;
+}
+
+export async function startProduct(options: Partial<SandboxOptions> = {}): Promise<Product> {
+  const dir = mkdtempSync(join(tmpdir(), 'product-'));
+  const cdkOut = join(dir, 'cdk.out');
+  const stackName = synthesize(cdkOut, 'dev');
+  const logs = memorySink();
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...options });
+  return {
+    sandbox,
+    logs,
+    stop: async () => {
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface User { email: string; sub: string; accessToken: string; idToken: string }
+
+/** A user created by the admin API and signed in with SRP by amazon-cognito-identity-js, as a front end does. */
+export async function user(sandbox: Sandbox, email: string, password = 'Passw0rd!'): Promise<User> {
+  const [pool] = [...sandbox.userPools.values()];
+  if (!pool) throw new Error('the product template has no user pool');
+  await pool.adminCreateUser({ username: email, password, attributes: { email, email_verified: 'true' } });
+  const userPool = new CognitoUserPool({ UserPoolId: pool.poolId, ClientId: pool.clientIds[0] ?? '', endpoint: sandbox.urls.cognito });
+  const cognitoUser = new CognitoUser({ Username: email, Pool: userPool });
+  const session = await new Promise<CognitoUserSession>((resolve, reject) => {
+    cognitoUser.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
+      onSuccess: resolve,
+      onFailure: reject,
+      newPasswordRequired: () => reject(new Error('new password required')),
+    });
+  });
+  const accessToken = session.getAccessToken().getJwtToken();
+  return { email, sub: String(session.getAccessToken().decodePayload().sub), accessToken, idToken: session.getIdToken().getJwtToken() };
+}
+
+export function api(sandbox: Sandbox, who: User) {
+  return (query: string, variables: Record<string, unknown> = {}): Promise<GraphqlAnswer> => graphql(sandbox.urls.graphql, query, variables, { authorization: who.accessToken });
+}
+
+export { iamGraphql };
+
+export const CREATE_CONVERSATION = 'mutation C($input: CreateConversationInput) { createConversation(input: $input) { id title model createdAt updatedAt messageCount } }';
+export const SEND = `mutation S($input: SendMessageInput!) { sendMessage(input: $input) {
+  userMessage { id conversationId role content status seq }
+  reply { id conversationId role content status seq replyTo } } }`;
+export const GET_MESSAGE = 'query M($c: ID!, $id: ID!) { getMessage(conversationId: $c, id: $id) { id content status seq stopReason error usage { inputTokens outputTokens } } }';
+export const ON_REPLY = 'subscription R($c: ID!) { onReplyEvent(conversationId: $c) { conversationId messageId owner seq type text title status stopReason error } }';
+
+export async function conversation(sandbox: Sandbox, who: User, title: string | null = null): Promise<string> {
+  const answer = await api(sandbox, who)(CREATE_CONVERSATION, { input: title ? { title } : {} });
+  const created = answer.body.data?.createConversation as { id: string } | undefined;
+  if (!created) throw new Error(`createConversation failed: ${JSON.stringify(answer.body)}`);
+  return created.id;
+}
+
+export interface Turn { userMessage: { id: string }; reply: { id: string; status: string } }
+
+export async function send(sandbox: Sandbox, who: User, conversationId: string, content: string, clientMessageId = randomUUID()): Promise<Turn> {
+  const answer = await api(sandbox, who)(SEND, { input: { conversationId, content, clientMessageId } });
+  const turn = answer.body.data?.sendMessage as Turn | undefined;
+  if (!turn) throw new Error(`sendMessage failed: ${JSON.stringify(answer.body)}`);
+  return turn;
+}
+
+/** A raw real-time subscription to a conversation's reply events. */
+export async function subscribe(sandbox: Sandbox, who: User, conversationId: string, id = 'reply'): Promise<RawClient> {
+  const host = new URL(sandbox.urls.graphql).host;
+  const client = await RawClient.open(sandbox.urls.realtime, { Authorization: who.accessToken, host });
+  await client.init();
+  const ack = await client.start(id, ON_REPLY, { c: conversationId }, { Authorization: who.accessToken, host });
+  if (ack.type !== 'start_ack') throw new Error(`subscription refused: ${JSON.stringify(ack)}`);
+  return client;
+}
+
+export interface ReplyEvent { messageId: string; seq: number; type: string; text: string | null; title: string | null; status: string | null; error: string | null; stopReason: string | null; owner: string }
+
+export function events(client: RawClient, id = 'reply'): ReplyEvent[] {
+  return client.data(id).map((f: Frame) => (f.payload?.data as { onReplyEvent: ReplyEvent }).onReplyEvent);
+}
+
+/** Waits for the reply's DONE or ERROR event. */
+export async function ended(client: RawClient, replyId: string, id = 'reply', timeoutMs = 30_000): Promise<ReplyEvent> {
+  const isEnd = (e: ReplyEvent): boolean => e.messageId === replyId && (e.type === 'DONE' || e.type === 'ERROR');
+  await client.waitFor(() => events(client, id).some(isEnd), `the end of reply ${replyId}`, timeoutMs);
+  return events(client, id).find(isEnd) as ReplyEvent;
+}
