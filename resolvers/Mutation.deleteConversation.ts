@@ -2,7 +2,7 @@
 import type { Context } from '@aws-appsync/utils';
 import type { Conversation, MutationDeleteConversationArgs } from './schema-types.ts';
 
-export function request(ctx: Context<MutationDeleteConversationArgs>) {
+export function request(_ctx: Context<MutationDeleteConversationArgs>) {
   return {};
 }
 

@@ -2,7 +2,7 @@
 import type { Context } from '@aws-appsync/utils';
 import type { Message, MutationRegenerateReplyArgs } from './schema-types.ts';
 
-export function request(ctx: Context<MutationRegenerateReplyArgs>) {
+export function request(_ctx: Context<MutationRegenerateReplyArgs>) {
   return {};
 }
 

@@ -3,10 +3,10 @@
 import type { Context } from '@aws-appsync/utils';
 import type { MutationSendMessageArgs, SendMessageResult } from './schema-types.ts';
 
-export function request(ctx: Context<MutationSendMessageArgs>) {
+export function request(_ctx: Context<MutationSendMessageArgs>) {
   return {};
 }
 
 export function response(ctx: Context<MutationSendMessageArgs>): SendMessageResult {
-  return ctx.prev.result as SendMessageResult;
+  return (ctx.prev as { result: SendMessageResult }).result;
 }

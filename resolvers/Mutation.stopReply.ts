@@ -4,10 +4,10 @@ import type { Context } from '@aws-appsync/utils';
 import type { Message, MutationStopReplyArgs } from './schema-types.ts';
 import { withLease } from './lease.ts';
 
-export function request(ctx: Context<MutationStopReplyArgs>) {
+export function request(_ctx: Context<MutationStopReplyArgs>) {
   return {};
 }
 
 export function response(ctx: Context<MutationStopReplyArgs>): Message {
-  return withLease(ctx.prev.result as Message);
+  return withLease((ctx.prev as { result: Message }).result);
 }

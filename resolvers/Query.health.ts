@@ -2,7 +2,7 @@
 import type { Context } from '@aws-appsync/utils';
 import type { Health } from './schema-types.ts';
 
-export function request(ctx: Context) {
+export function request(_ctx: Context) {
   return { payload: null };
 }
 

@@ -3,12 +3,12 @@ import { util, type Context } from '@aws-appsync/utils';
 import type { Message, MessagePage, QueryListMessagesArgs } from './schema-types.ts';
 import { withLease } from './lease.ts';
 
-export function request(ctx: Context<QueryListMessagesArgs>) {
+export function request(_ctx: Context<QueryListMessagesArgs>) {
   return {};
 }
 
 export function response(ctx: Context<QueryListMessagesArgs>): MessagePage {
-  const page = ctx.prev.result as { items: Message[]; nextToken: string | null } | null;
+  const page = (ctx.prev as { result: { items: Message[]; nextToken: string | null } | null }).result;
   if (!page) return util.error('The conversation was not found.', 'NotFound');
   return { items: page.items.map((m) => withLease(m)), nextToken: page.nextToken ?? null };
 }

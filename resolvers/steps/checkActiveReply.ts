@@ -12,7 +12,7 @@ import { skipIfDuplicate } from './loadTurnContext.ts';
 export function request(ctx: Context) {
   skipIfDuplicate(ctx);
   const conversation = ctx.stash.conversation as Conversation;
-  if (!conversation.activeReplyId) return runtime.earlyReturn(ctx.prev.result, { skipTo: 'NEXT' });
+  if (!conversation.activeReplyId) return runtime.earlyReturn((ctx.prev as { result: unknown }).result, { skipTo: 'NEXT' });
   return ddb.get({ key: { pk: messagesPk(callerSub(ctx), conversation.id), sk: messageSk(conversation.activeReplyId) }, consistentRead: true });
 }
 
@@ -23,5 +23,5 @@ export function response(ctx: Context) {
     util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
   }
   ctx.stash.staleReplyId = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply.id : null;
-  return ctx.prev.result;
+  return (ctx.prev as { result: unknown }).result;
 }

@@ -15,6 +15,6 @@ export function response(ctx: Context<MutationDeleteConversationArgs>) {
   raiseDataSourceError(ctx.error, 'The conversation was not found.');
   // AppSync treats a delete of an item that is already absent as a success with a null result.
   if (!ctx.result) util.error('The conversation was not found.', 'NotFound');
-  ctx.stash.deleted = ctx.result;
-  return ctx.result;
+  ctx.stash.deleted = ctx.result as unknown;
+  return ctx.result as unknown;
 }

@@ -19,5 +19,5 @@ export function request(ctx: Context) {
 
 export function response(ctx: Context) {
   raiseDataSourceError(ctx.error);
-  return ctx.stash.turn;
+  return ctx.stash.turn as Turn;
 }

@@ -21,6 +21,6 @@ export function request(ctx: Context) {
 export function response(ctx: Context): Conversation {
   raiseDataSourceError(ctx.error);
   if (!ctx.result) util.error('The conversation was not found.', 'NotFound');
-  ctx.stash.conversation = ctx.result;
+  ctx.stash.conversation = ctx.result as Conversation;
   return ctx.result as Conversation;
 }

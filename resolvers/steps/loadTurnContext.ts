@@ -43,5 +43,5 @@ export function response(ctx: Context<MutationSendMessageArgs>) {
 
 /** Later steps skip themselves when the turn was a duplicate. */
 export function skipIfDuplicate(ctx: Context): void {
-  if (ctx.stash.duplicate) runtime.earlyReturn(ctx.prev.result, { skipTo: 'END' });
+  if (ctx.stash.duplicate) runtime.earlyReturn((ctx.prev as { result: unknown }).result, { skipTo: 'END' });
 }

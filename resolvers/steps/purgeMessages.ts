@@ -8,5 +8,5 @@ export function request(ctx: Context<MutationDeleteConversationArgs>) {
 }
 
 export function response(ctx: Context<MutationDeleteConversationArgs>) {
-  return ctx.prev.result;
+  return (ctx.prev as { result: unknown }).result;
 }

@@ -18,5 +18,5 @@ export function request(ctx: Context<QueryListMessagesArgs>) {
 
 export function response(ctx: Context<QueryListMessagesArgs>) {
   raiseDataSourceError(ctx.error);
-  return ctx.result;
+  return ctx.result as unknown;
 }

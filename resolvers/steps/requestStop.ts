@@ -17,5 +17,5 @@ export function request(ctx: Context<MutationStopReplyArgs>) {
 
 export function response(ctx: Context<MutationStopReplyArgs>) {
   if (ctx.error) util.error('The reply has already ended.', 'Conflict');
-  return ctx.result;
+  return ctx.result as unknown;
 }

@@ -11,6 +11,6 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
   return { payload: null };
 }
 
-export function response(ctx: Context<MutationSendMessageArgs>) {
+export function response(_ctx: Context<MutationSendMessageArgs>) {
   return null;
 }

@@ -38,5 +38,5 @@ export function request(ctx: Context) {
 
 export function response(ctx: Context) {
   if (ctx.error) util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
-  return ctx.stash.turn;
+  return ctx.stash.turn as unknown;
 }

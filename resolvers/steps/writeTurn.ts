@@ -77,5 +77,5 @@ export function response(ctx: Context<MutationSendMessageArgs>) {
     // A cancelled transaction: another reply started meanwhile, or the same message was sent at the same time.
     util.error('A reply is already being written in this conversation, or this message is being sent twice at once.', 'Conflict');
   }
-  return ctx.stash.turn;
+  return ctx.stash.turn as unknown;
 }

@@ -132,9 +132,18 @@ describe('a chat turn', () => {
     const turn = await send(p.sandbox, ana, c, 'Tell a long story [[standin:tokens=1500]]');
     await early.waitFor(() => events(early, 'early').filter((e) => e.type === 'DELTA').length >= 5, 'some DELTAs');
 
-    // Act: a second client joins late: subscribe first, then read the message, then apply only newer events.
+    // Act: a second client joins late. It subscribes first, then reads the stored message. Events
+    // published before its subscription started are in the stored text once a checkpoint covers
+    // them: if the first event it got is not the next after the stored seq, it reads again.
     const late = await watch(c, 'late');
-    const snapshot = await stored(c, turn.reply.id);
+    await late.waitFor(() => events(late, 'late').some((e) => e.type === 'DELTA'), 'a first DELTA on the late client');
+    const firstSeen = events(late, 'late').find((e) => e.type === 'DELTA')?.seq ?? 1;
+    let snapshot = await stored(c, turn.reply.id);
+    while (snapshot.seq < firstSeen - 1 && snapshot.status === 'STREAMING') {
+      const seen = events(late, 'late').length;
+      await late.waitFor(() => events(late, 'late').length > seen, 'another reply event');
+      snapshot = await stored(c, turn.reply.id);
+    }
     await ended(late, turn.reply.id, 'late');
     const newer = events(late, 'late').filter((e) => e.messageId === turn.reply.id && e.type === 'DELTA' && e.seq > snapshot.seq);
     const rebuilt = snapshot.content + newer.map((e) => e.text ?? '').join('');

@@ -1,0 +1,86 @@
+// The playground page in headless Chromium against the product's sandbox: sign in with SRP, stream a reply,
+// stop it, see it end STOPPED; GraphiQL's docs come from introspection with the user's token.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, pageProblems } from './browser.ts';
+import { api, GET_MESSAGE, startProduct, user, type Product, type User } from './product.ts';
+
+const EMAIL = 'playground@example.com';
+const PASSWORD = 'Passw0rd!';
+const WAIT = { timeout: 20_000 };
+
+let browser: Browser;
+let product: Product;
+let context: BrowserContext;
+let who: User;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  // 50 tokens a second: a long reply streams for several seconds, long enough to watch and stop.
+  product = await startProduct({ claude: { tokensPerSecond: 50 } });
+  // Created with the pool's adminCreateUser; the tokens let the test read back what the page did.
+  who = await user(product.sandbox, EMAIL, PASSWORD);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+async function signedInPage(path = '/'): Promise<{ page: Page; problems: string[] }> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = pageProblems(page);
+  await page.goto(`${product.sandbox.urls.base}${path}`);
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(`Signed in as ${EMAIL}`).waitFor(WAIT);
+  return { page, problems };
+}
+
+const replyText = (page: Page): Promise<string> => page.locator('.message.assistant .content').last().innerText();
+
+describe('the playground page', () => {
+  it('streams a reply, stops it, and shows it STOPPED with its text kept', async () => {
+    const { page, problems } = await signedInPage();
+
+    await page.getByLabel('Message').fill('Tell me a long story [[standin:tokens=600]]');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const reply = page.locator('.message.assistant').last();
+    await reply.locator('.status', { hasText: 'STREAMING' }).waitFor(WAIT);
+    await page.waitForFunction(() => (document.querySelector('.message.assistant:last-child .content')?.textContent ?? '').length > 0, null, WAIT);
+    const first = (await replyText(page)).length;
+    await page.waitForFunction((seen) => (document.querySelector('.message.assistant:last-child .content')?.textContent ?? '').length > seen, first, WAIT);
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await stop.click();
+    await page.locator('.message.assistant[data-status="STOPPED"]').waitFor(WAIT);
+    await page.screenshot({ path: '/tmp/playground.png' });
+
+    const shown = await replyText(page);
+    const conversationId = await page.locator('.conversation-list [aria-current="true"]').getAttribute('data-conversation-id');
+    const messageId = await reply.getAttribute('data-message-id');
+    const stored = await api(product.sandbox, who)(GET_MESSAGE, { c: conversationId, id: messageId });
+    expect(shown.length).toBeGreaterThan(first);
+    expect(await reply.locator('.status').innerText()).toBe('STOPPED');
+    expect(await stop.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
+    expect(stored.body.data?.getMessage).toMatchObject({ status: 'STOPPED', content: shown });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('shows the schema docs in GraphiQL, introspected with the user\'s token', async () => {
+    const { page, problems } = await signedInPage('/playground');
+
+    await page.getByRole('tab', { name: 'GraphiQL' }).click();
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await page.locator('.graphiql-doc-explorer').getByText('Mutation', { exact: true }).click();
+
+    await page.locator('.graphiql-doc-explorer').getByText('sendMessage', { exact: true }).waitFor(WAIT);
+    await page.screenshot({ path: '/tmp/playground-graphiql.png' });
+    expect(await page.locator('.graphiql-doc-explorer').innerText()).toContain('stopReply');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
