@@ -32,7 +32,7 @@ export function ruleMatches(rule: FilterRule, data: unknown): boolean {
   const { operator, value } = rule;
   if (operator === 'attributeExists') return (field !== undefined && field !== null) === (value === true);
   if (field === undefined || field === null) return false;
-  const list = Array.isArray(value) ? value : [];
+  const list: unknown[] = Array.isArray(value) ? (value as unknown[]) : [];
   switch (operator) {
     case 'eq': return isScalar(field) && field === value;
     case 'ne': return !(isScalar(field) && field === value);

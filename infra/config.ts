@@ -1,0 +1,83 @@
+// What differs between the dev and prod stages, and the tunables both pass to the API and the functions.
+// Any value can be overridden with CDK context: `npx cdk deploy -c stage=prod -c modelId=claude-opus-4-1`.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export type Stage = 'dev' | 'prod';
+export const STAGES: readonly Stage[] = ['dev', 'prod'];
+
+/** The repository root: schema.graphql, resolvers/, functions/ and package.json live here. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface StageConfig {
+  stage: Stage;
+  prod: boolean;
+  /** package.json's version, reported by Query.health. */
+  version: string;
+  modelId: string;
+  dailyTokenQuota: number;
+  maxTokens: number;
+  flushMs: number;
+  checkpointMs: number;
+  leaseMs: number;
+  historyTokenBudget: number;
+  /** Requests per IP in any 5-minute window before the WAF rule blocks (prod only). */
+  wafRateLimit: number;
+  logRetention: RetentionDays;
+  /** An address subscribed to the alarm topic, when given. */
+  alarmEmail: string | undefined;
+}
+
+const DEFAULT_MODEL_ID = 'claude-sonnet-4-5';
+const NUMBERS = {
+  dailyTokenQuota: 200_000,
+  maxTokens: 4096,
+  flushMs: 100,
+  checkpointMs: 2000,
+  leaseMs: 30_000,
+  historyTokenBudget: 100_000,
+  wafRateLimit: 1000,
+};
+
+export function isStage(value: unknown): value is Stage {
+  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? '0.0.0';
+}
+
+/** The stage's configuration, with context values (strings from `-c`, or typed from cdk.json) over the defaults. */
+export function stageConfig(stage: Stage, node: Node): StageConfig {
+  const number = (key: keyof typeof NUMBERS): number => {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined) return NUMBERS[key];
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`context ${key}=${JSON.stringify(raw)}: expected a positive number`);
+    return value;
+  };
+  const text = (key: string, fallback: string): string => {
+    const raw: unknown = node.tryGetContext(key);
+    return typeof raw === 'string' && raw !== '' ? raw : fallback;
+  };
+  const email: unknown = node.tryGetContext('alarmEmail');
+  const prod = stage === 'prod';
+  return {
+    stage,
+    prod,
+    version: packageVersion(),
+    modelId: text('modelId', DEFAULT_MODEL_ID),
+    dailyTokenQuota: number('dailyTokenQuota'),
+    maxTokens: number('maxTokens'),
+    flushMs: number('flushMs'),
+    checkpointMs: number('checkpointMs'),
+    leaseMs: number('leaseMs'),
+    historyTokenBudget: number('historyTokenBudget'),
+    wafRateLimit: number('wafRateLimit'),
+    logRetention: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
+    alarmEmail: typeof email === 'string' && email !== '' ? email : undefined,
+  };
+}

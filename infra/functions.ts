@@ -1,0 +1,155 @@
+// The two Lambda functions: chat (streams Claude's reply, invoked asynchronously by sendMessage) and account
+// (global sign-out and clean-up). Bundled by the local esbuild, Node 22 on arm64, each with its own role.
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as appsync from 'aws-cdk-lib/aws-appsync';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ROOT, type StageConfig } from './config.ts';
+
+/** The handler files (each exports `handler`); tests may point them elsewhere. */
+export interface FunctionEntries { chat: string; account: string }
+export const DEFAULT_ENTRIES: FunctionEntries = {
+  chat: join(ROOT, 'functions/chat/handler.ts'),
+  account: join(ROOT, 'functions/account/handler.ts'),
+};
+
+// Table actions, item-level only (no Scan, no index): the chat function reads history and writes the turn;
+// the account function finds and deletes a user's items.
+const CHAT_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'];
+const ACCOUNT_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'];
+
+export interface ChatFunctionsProps {
+  config: StageConfig;
+  table: dynamodb.ITable;
+  api: appsync.GraphqlApi;
+  userPool: cognito.IUserPool;
+  entries: FunctionEntries;
+}
+
+export class ChatFunctions extends Construct {
+  readonly chat: NodejsFunction;
+  readonly account: NodejsFunction;
+  readonly failedEvents: sqs.Queue;
+  readonly anthropicSecret: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, { config, table, api, userPool, entries }: ChatFunctionsProps) {
+    super(scope, id);
+    const removalPolicy = config.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // The key is put in after the first deploy: `aws secretsmanager put-secret-value --secret-id <AnthropicSecretArn>`.
+    this.anthropicSecret = new secretsmanager.Secret(this, 'AnthropicApiKey', {
+      description: `Anthropic API key of the chat function (${config.stage}); set its value after deploying`,
+      removalPolicy,
+    });
+    Validations.of(this.anthropicSecret).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: 'An Anthropic API key is issued in the Anthropic console; Secrets Manager cannot rotate it.' },
+    );
+
+    // Async invocations that fail are kept here (no retries: a turn is claimed once; DESIGN.md §4).
+    this.failedEvents = new sqs.Queue(this, 'ChatFailedEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedEvents).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the on-failure destination of the chat function; nothing consumes it, so it needs no dead-letter queue of its own.' },
+    );
+
+    const common = {
+      STAGE: config.stage,
+      TABLE_NAME: table.tableName,
+      POWERTOOLS_METRICS_NAMESPACE: 'ChatApi',
+    };
+    this.chat = this.nodeFunction('Chat', entries.chat, config, {
+      description: 'Streams a Claude reply and publishes it through publishReplyEvent',
+      timeout: Duration.seconds(300),
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.failedEvents),
+      environment: {
+        ...common,
+        POWERTOOLS_SERVICE_NAME: 'chat',
+        GRAPHQL_URL: api.graphqlUrl,
+        ANTHROPIC_SECRET_ARN: this.anthropicSecret.secretArn,
+        MODEL_ID: config.modelId,
+        MAX_TOKENS: String(config.maxTokens),
+        FLUSH_MS: String(config.flushMs),
+        CHECKPOINT_MS: String(config.checkpointMs),
+        LEASE_MS: String(config.leaseMs),
+        HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
+      },
+    });
+    this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: CHAT_TABLE_ACTIONS, resources: [table.tableArn] }));
+    this.anthropicSecret.grantRead(this.chat);
+    // Only the IAM-only mutation: arn:...:apis/<id>/types/Mutation/fields/publishReplyEvent.
+    api.grantMutation(this.chat, 'publishReplyEvent');
+
+    this.account = this.nodeFunction('Account', entries.account, config, {
+      description: 'Signs a user out everywhere and removes their items',
+      timeout: Duration.seconds(30),
+      environment: { ...common, POWERTOOLS_SERVICE_NAME: 'account', USER_POOL_ID: userPool.userPoolId },
+    });
+    this.account.addToRolePolicy(new iam.PolicyStatement({ actions: ACCOUNT_TABLE_ACTIONS, resources: [table.tableArn] }));
+    this.account.addToRolePolicy(new iam.PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [userPool.userPoolArn] }));
+  }
+
+  /** A bundled function with its own log group (retention) and a role that may write only there. */
+  private nodeFunction(id: string, entry: string, config: StageConfig, props: {
+    description: string;
+    timeout: Duration;
+    environment: Record<string, string>;
+    retryAttempts?: number;
+    onFailure?: SqsDestination;
+  }): NodejsFunction {
+    if (!existsSync(entry)) {
+      throw new Error(`${relative(ROOT, entry)} is missing: the ${id.toLowerCase()} function's handler (export 'handler') must exist before the stack can be synthesized`);
+    }
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: config.logRetention,
+      removalPolicy: config.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${id} function (${config.stage})`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new NodejsFunction(this, `${id}Function`, {
+      entry,
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...props,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: false,
+        // Everything is bundled, the AWS SDK too: the versions in package-lock.json are the ones tested in the sandbox.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ES module bundle still call require().
+        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(fn).acknowledge(
+      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime this project deploys and tests (shared/FACTS.md); move all functions together when the sandbox is checked on a newer one.' },
+    );
+    return fn;
+  }
+}

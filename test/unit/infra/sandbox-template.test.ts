@@ -1,0 +1,55 @@
+// The synthesized dev stage, functions and resolvers bundled, loads in the sandbox as `npm start` loads it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { synthesize } from '../../../infra/app.ts';
+import { RESOLVERS } from '../../../infra/resolver-list.ts';
+import { loadTemplate, type SandboxTemplate } from '../../../sandbox/template/load.ts';
+
+let outdir: string;
+let stackName: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'chat-infra-sandbox-'));
+  stackName = synthesize(outdir, 'dev');
+}, 180_000);
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+const load = (): SandboxTemplate => loadTemplate({ cdkOut: outdir, stackName, graphqlUrl: 'http://127.0.0.1:4000/graphql', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime' });
+
+describe('the synthesized dev template', () => {
+  it('is named after its stage', () => {
+    expect(stackName).toBe('ChatApi-dev');
+  });
+
+  it('loads in the sandbox', () => {
+    expect(load).not.toThrow();
+  });
+
+  it('gives the sandbox the API, the table, both functions and the user pool', () => {
+    const template = load();
+
+    expect([...(template.api?.dataSources.keys() ?? [])].sort()).toEqual(['AccountFunction', 'ChatFunction', 'ChatTable', 'None']);
+    expect(template.tables).toHaveLength(1);
+    expect(template.functions.map((f) => f.environment.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['account', 'chat']);
+    expect(template.userPools).toEqual([expect.objectContaining({ clients: [expect.anything()] })]);
+    expect(template.outputs).toMatchObject({ GraphQLUrl: 'http://127.0.0.1:4000/graphql', Region: 'us-east-1' });
+  });
+
+  it('runs the chat function with no async retries', () => {
+    const chat = load().functions.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === 'chat');
+
+    expect(chat?.maxEventRetries).toBe(0);
+  });
+
+  it('serves every listed resolver with bundled code', () => {
+    const resolvers = load().api?.resolvers ?? [];
+
+    expect(resolvers.map((r) => `${r.typeName}.${r.fieldName}`).sort()).toEqual(RESOLVERS.map((s) => `${s.typeName}.${s.fieldName}`).sort());
+    for (const resolver of resolvers) expect(resolver.code?.code).toMatch(/export\s*\{|export function/);
+  });
+});

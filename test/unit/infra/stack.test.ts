@@ -1,0 +1,168 @@
+// The chat stack's resources in dev and prod: table, functions, IAM, API settings, WAF and outputs.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildStage, type SynthesizedStage } from './synth.ts';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+let dev: SynthesizedStage;
+let prod: SynthesizedStage;
+let devTemplate: Template;
+let prodTemplate: Template;
+
+beforeAll(() => {
+  dev = buildStage('dev');
+  prod = buildStage('prod');
+  devTemplate = Template.fromStack(dev.stack);
+  prodTemplate = Template.fromStack(prod.stack);
+}, 120_000);
+
+afterAll(() => {
+  dev.dispose();
+  prod.dispose();
+});
+
+/** The one Lambda function whose POWERTOOLS_SERVICE_NAME is `service`. */
+function lambdaOf(template: Template, service: string): [string, Record<string, unknown>] {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: service } } },
+  }) as Resources;
+  const entries = Object.entries(functions);
+  expect(entries).toHaveLength(1);
+  const [logicalId, resource] = entries[0] ?? ['', { Properties: {} }];
+  return [logicalId, resource.Properties];
+}
+
+/** Every IAM statement attached to the role of the given function. */
+function statementsOf(template: Template, functionProperties: Record<string, unknown>): { Action: unknown; Resource: unknown }[] {
+  const roleId = (functionProperties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Resources;
+  return Object.values(policies).flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
+}
+
+const actionsOf = (statement: { Action: unknown }): string[] => [statement.Action].flat() as string[];
+
+describe('the chat stack', () => {
+  it('keys the table on string pk and sk, billed per request, with TTL on expiresAt', () => {
+    devTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: Match.arrayWith([{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }]),
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('indexes conversations by recency on gsi1pk and gsi1sk', () => {
+    devTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [{
+        IndexName: 'byUpdatedAt',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'ALL' },
+      }],
+    });
+  });
+
+  it('turns on point-in-time recovery and deletion protection in prod only', () => {
+    prodTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    devTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      DeletionProtectionEnabled: false,
+    });
+  });
+
+  it('puts a WAF web ACL with a per-IP rate rule on the API in prod only', () => {
+    prodTemplate.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } })],
+    });
+    prodTemplate.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Api'), 'Arn'] },
+    });
+    devTemplate.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    devTemplate.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+
+  it('runs the chat function on Node 22, arm64, 512 MB and 300 s', () => {
+    const [, chat] = lambdaOf(devTemplate, 'chat');
+
+    expect(chat).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 300, Handler: 'index.handler' });
+  });
+
+  it('invokes the chat function asynchronously with no retries and a failure queue', () => {
+    const [chatId] = lambdaOf(devTemplate, 'chat');
+
+    devTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: chatId },
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChatFailedEvents'), 'Arn'] } } },
+    });
+  });
+
+  it('gives the chat function every setting it reads from its environment', () => {
+    const [, chat] = lambdaOf(devTemplate, 'chat');
+    const variables = (chat.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(Object.keys(variables).sort()).toEqual([
+      'ANTHROPIC_SECRET_ARN', 'CHECKPOINT_MS', 'FLUSH_MS', 'GRAPHQL_URL', 'HISTORY_TOKEN_BUDGET', 'LEASE_MS', 'MAX_TOKENS',
+      'MODEL_ID', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME',
+    ]);
+    expect(variables.GRAPHQL_URL).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Api/), 'GraphQLUrl'] });
+  });
+
+  it('lets the chat function call appsync:GraphQL only on Mutation.publishReplyEvent', () => {
+    const [, chat] = lambdaOf(devTemplate, 'chat');
+    const graphql = statementsOf(devTemplate, chat).filter((s) => actionsOf(s).some((a) => a.startsWith('appsync:')));
+
+    expect(graphql).toHaveLength(1);
+    expect(actionsOf(graphql[0] ?? { Action: [] })).toEqual(['appsync:GraphQL']);
+    expect(JSON.stringify(graphql[0]?.Resource)).toMatch(/\/types\/Mutation\/fields\/publishReplyEvent"\]\]\}$/);
+  });
+
+  it('gives the functions item-level table access with no Scan and no index', () => {
+    for (const service of ['chat', 'account']) {
+      const [, fn] = lambdaOf(devTemplate, service);
+      const table = statementsOf(devTemplate, fn).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+
+      expect(table.flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+      expect(table.map((s) => s.Resource)).toEqual(table.map(() => ({ 'Fn::GetAtt': [expect.stringMatching(/Table/), 'Arn'] })));
+    }
+  });
+
+  it('lets the account function call only AdminUserGlobalSignOut on the user pool', () => {
+    const [, account] = lambdaOf(devTemplate, 'account');
+    const cognito = statementsOf(devTemplate, account).filter((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:')));
+
+    expect(cognito).toEqual([expect.objectContaining({ Action: 'cognito-idp:AdminUserGlobalSignOut', Resource: { 'Fn::GetAtt': [expect.stringMatching(/UserPool/), 'Arn'] } })]);
+    expect((account.Environment as { Variables: Record<string, unknown> }).Variables).toHaveProperty('USER_POOL_ID');
+  });
+
+  it('authenticates the API with Cognito by default and IAM in addition', () => {
+    devTemplate.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
+      EnvironmentVariables: { STAGE: 'dev', VERSION: Match.stringLikeRegexp('^\\d+\\.\\d+\\.\\d+'), MODEL_ID: Match.anyValue(), DAILY_TOKEN_QUOTA: Match.stringLikeRegexp('^\\d+$') },
+    });
+  });
+
+  it('logs API requests without verbose content, with X-Ray in prod only', () => {
+    devTemplate.hasResourceProperties('AWS::AppSync::GraphQLApi', { LogConfig: Match.objectLike({ ExcludeVerboseContent: true }), XrayEnabled: false });
+    prodTemplate.hasResourceProperties('AWS::AppSync::GraphQLApi', { XrayEnabled: true });
+    devTemplate.resourceCountIs('Custom::LogRetention', 0);
+  });
+
+  it('keeps every log group for a limited time', () => {
+    const groups = Object.values(devTemplate.findResources('AWS::Logs::LogGroup') as Resources);
+
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+  });
+
+  it('outputs what a client and an operator need', () => {
+    const outputs = Object.keys(devTemplate.toJSON().Outputs as Record<string, unknown>);
+
+    expect(outputs).toEqual(expect.arrayContaining(['GraphQLUrl', 'Region', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AnthropicSecretArn', 'AlarmTopicArn']));
+  });
+});
