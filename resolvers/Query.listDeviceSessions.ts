@@ -10,7 +10,8 @@ export function request(ctx: Context) {
   return ddb.query({
     query: { pk: { eq: userPk(callerSub(ctx)) }, sk: { beginsWith: SESSION_PREFIX } },
     filter: { expiresAt: { gt: util.time.nowEpochSeconds() } },
-    limit: 100,
+    // The expiry filter applies after the limit: leave room for sessions TTL has not deleted yet.
+    limit: 1000,
   });
 }
 

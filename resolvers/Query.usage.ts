@@ -9,6 +9,8 @@ import { dailyQuota, today } from './quota.ts';
 
 export function request(ctx: Context<QueryUsageArgs>) {
   const date = ctx.args.date ?? today();
+  // AWSDate allows an offset (2025-05-01Z); usage is kept per UTC day under the plain date.
+  if (!util.matches('\\d{4}-\\d{2}-\\d{2}', date)) util.error(`date must be a day such as 2025-05-01, without an offset: '${date}'.`, 'ValidationError');
   ctx.stash.date = date;
   return ddb.get({ key: { pk: userPk(callerSub(ctx)), sk: usageSk(date) } });
 }

@@ -22,6 +22,9 @@ export function response(ctx: Context) {
   if (reply && withLease(reply).status !== 'INTERRUPTED' && (reply.status === 'PENDING' || reply.status === 'STREAMING')) {
     util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
   }
+  // A live reply past its lease is marked INTERRUPTED by the turn; an ended or missing one is left
+  // as it is. Either way the turn replaces activeReplyId on the condition that it is still this one.
   ctx.stash.staleReplyId = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply.id : null;
+  ctx.stash.previousReplyId = (ctx.stash.conversation as Conversation).activeReplyId;
   return (ctx.prev as { result: unknown }).result;
 }

@@ -1,6 +1,7 @@
 // Pipeline step: sets stopRequested on the conversation's active reply, if it is still being written.
 import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
+import { raiseDataSourceError } from '../errors.ts';
 import { callerSub } from '../identity.ts';
 import { messageSk, messagesPk } from '../keys.ts';
 import type { Conversation, MutationStopReplyArgs } from '../schema-types.ts';
@@ -16,6 +17,7 @@ export function request(ctx: Context<MutationStopReplyArgs>) {
 }
 
 export function response(ctx: Context<MutationStopReplyArgs>) {
-  if (ctx.error) util.error('The reply has already ended.', 'Conflict');
+  if (ctx.error?.type === 'DynamoDB:ConditionalCheckFailedException') util.error('The reply has already ended.', 'Conflict');
+  raiseDataSourceError(ctx.error);
   return ctx.result as unknown;
 }

@@ -14,6 +14,7 @@ export function request(ctx: Context) {
   const replaced = ctx.stash.replaced as Message | null;
   const answered = ctx.stash.answered as Message;
   const stale = ctx.stash.staleReplyId as string | null | undefined;
+  const previous = ctx.stash.previousReplyId as string | null | undefined;
   const pk = messagesPk(sub, conversation.id);
   const now = util.time.nowISO8601();
   const reply = {
@@ -28,7 +29,7 @@ export function request(ctx: Context) {
         table,
         key: { pk: userPk(sub), sk: conversationSk(conversation.id) },
         update: { activeReplyId: ddb.operations.replace(reply.id), updatedAt: ddb.operations.replace(now), gsi1sk: ddb.operations.replace(recencySk(now, conversation.id)) },
-        condition: stale ? { activeReplyId: { eq: stale } } : { activeReplyId: { attributeExists: false } },
+        condition: previous ? { activeReplyId: { eq: previous } } : { activeReplyId: { attributeExists: false } },
       },
     },
   ];

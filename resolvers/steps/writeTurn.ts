@@ -34,6 +34,7 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
     replyTo: userMessageId, leaseUntil: util.time.nowEpochMilliSeconds() + START_LEASE_MS, stopRequested: false,
   };
   const stale = ctx.stash.staleReplyId as string | null | undefined;
+  const previous = ctx.stash.previousReplyId as string | null | undefined;
   ctx.stash.turn = { userMessage, reply };
   const items: ddb.TransactWriteItem[] = [
     { putItem: { table, key: { pk, sk: messageSk(userMessageId) }, item: userMessage, condition: { pk: { attributeExists: false } } } },
@@ -48,7 +49,7 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
           gsi1sk: ddb.operations.replace(recencySk(now, conversation.id)),
           messageCount: ddb.operations.increment(2),
         },
-        condition: stale ? { activeReplyId: { eq: stale } } : { activeReplyId: { attributeExists: false } },
+        condition: previous ? { activeReplyId: { eq: previous } } : { activeReplyId: { attributeExists: false } },
       },
     },
     {
