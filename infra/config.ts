@@ -30,7 +30,7 @@ export interface StageConfig {
   alarmEmail: string | undefined;
 }
 
-const DEFAULT_MODEL_ID = 'claude-sonnet-4-5';
+const DEFAULT_MODEL_ID = 'claude-sonnet-4-6';
 const NUMBERS = {
   dailyTokenQuota: 200_000,
   maxTokens: 4096,

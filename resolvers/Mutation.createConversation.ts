@@ -10,8 +10,8 @@ import { MAX_SYSTEM_PROMPT_CHARS, MAX_TITLE_CHARS, optionalText } from './valida
 export function request(ctx: Context<MutationCreateConversationArgs>) {
   const sub = callerSub(ctx);
   const input = ctx.args.input ?? {};
-  const model = optionalText(input.model, 'model', 100) ?? ctx.env.MODEL_ID ?? 'claude-sonnet-4-5';
-  if (!util.matches('[a-z0-9][a-z0-9.:@-]*', model)) util.error(`model '${model}' is not a model id such as claude-sonnet-4-5.`, 'ValidationError');
+  const model = optionalText(input.model, 'model', 100) ?? ctx.env.MODEL_ID ?? 'claude-sonnet-4-6';
+  if (!util.matches('[a-z0-9][a-z0-9.:@-]*', model)) util.error(`model '${model}' is not a model id such as claude-sonnet-4-6.`, 'ValidationError');
   const id = util.autoUlid();
   const now = util.time.nowISO8601();
   const item = {

@@ -18,6 +18,8 @@ import { startTtlSweeper, type TtlSweeper } from './dynamodb/ttl-sweeper.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { listenDual } from './listener.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
+import { playgroundRoute } from './playground/route.ts';
+import { apiUserPool } from './start/outputs.ts';
 import { loadTemplate, type SandboxTemplate } from './template/load.ts';
 import { sandboxCertificate } from './tls.ts';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -197,6 +199,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     const realtime = hub;
     routes.unshift((req, res) => api.handle(req, res));
+    const pagePool = apiUserPool(template);
+    routes.push(playgroundRoute({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, cognitoEndpoint: urls.cognito, userPoolId: pagePool?.poolId ?? '', clientId: pagePool?.clients[0]?.clientId ?? '', region: template.region, log: log.child('playground') }));
     const wsHttp = attachRealtime(http, realtime);
     const wsHttps = attachRealtime(https, realtime);
     cleanups.push(() => {

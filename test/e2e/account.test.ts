@@ -98,7 +98,7 @@ describe('health', () => {
     const asUser = await api(p.sandbox, ana)(query);
     const asIam = await iamGraphql(p.sandbox, query, {});
 
-    expect(asUser.body.data).toEqual({ health: { status: 'ok', version: '0.1.0', stage: 'dev', region: 'us-east-1', model: 'claude-sonnet-4-5' } });
+    expect(asUser.body.data).toEqual({ health: { status: 'ok', version: '0.1.0', stage: 'dev', region: 'us-east-1', model: 'claude-sonnet-4-6' } });
     expect(asIam.body.data).toEqual(asUser.body.data);
   });
 });

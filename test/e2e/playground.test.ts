@@ -2,8 +2,13 @@
 // stop it, see it end STOPPED; GraphiQL's docs come from introspection with the user's token.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import WebSocket from 'ws';
+import { GraphqlClient } from '../../sandbox/playground/api.ts';
+import { signIn } from '../../sandbox/playground/auth.ts';
+import { CREATE_CONVERSATION, ON_REPLY_EVENT, SEND_MESSAGE, type ReplyEvent } from '../../sandbox/playground/operations.ts';
+import { RealtimeClient, type ExecutionPayload, type RealtimeError } from '../../sandbox/playground/realtime-client.ts';
 import { launchChromium, pageProblems } from './browser.ts';
-import { api, GET_MESSAGE, startProduct, user, type Product, type User } from './product.ts';
+import { api, conversation, GET_MESSAGE, send, startProduct, user, type Product, type User } from './product.ts';
 
 const EMAIL = 'playground@example.com';
 const PASSWORD = 'Passw0rd!';
@@ -45,7 +50,7 @@ describe('the playground page', () => {
   it('streams a reply, stops it, and shows it STOPPED with its text kept', async () => {
     const { page, problems } = await signedInPage();
 
-    await page.getByLabel('Message').fill('Tell me a long story [[standin:tokens=600]]');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story [[standin:tokens=600]]');
     await page.getByRole('button', { name: 'Send' }).click();
     const reply = page.locator('.message.assistant').last();
     await reply.locator('.status', { hasText: 'STREAMING' }).waitFor(WAIT);
@@ -83,4 +88,75 @@ describe('the playground page', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('runs a subscription in GraphiQL over the real-time endpoint and shows its events', async () => {
+    const conversationId = await conversation(product.sandbox, who);
+    const { page, problems } = await signedInPage();
+    await page.getByRole('tab', { name: 'GraphiQL' }).click();
+    await page.locator('.graphiql-query-editor .CodeMirror').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(`subscription Watch { onReplyEvent(conversationId: "${conversationId}") { seq type status } }`);
+    // GraphiQL names the tab after the one operation left: the editor holds only the subscription now.
+    await page.locator('.graphiql-tab', { hasText: 'Watch' }).waitFor(WAIT);
+
+    const socket = page.waitForEvent('websocket', WAIT);
+    await page.getByRole('button', { name: /^Execute query/ }).click();
+    await (await socket).waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"start_ack"'), ...WAIT });
+    await send(product.sandbox, who, conversationId, 'Hello [[standin:tokens=20]]');
+
+    await page.locator('.result-window').getByText('"DONE"').waitFor(WAIT);
+    expect(await page.locator('.result-window').innerText()).toContain('"COMPLETE"');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
+// The page's own client modules, run in Node (ws as the WebSocket): the same code the browser runs.
+describe('the playground\'s clients', () => {
+  const clients = async (): Promise<{ api: GraphqlClient; realtime: RealtimeClient }> => {
+    (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+    const { urls, userPools } = product.sandbox;
+    const [pool] = [...userPools.values()];
+    const session = await signIn({ ...urls, graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, cognitoEndpoint: urls.cognito, userPoolId: pool?.poolId ?? '', clientId: pool?.clientIds[0] ?? '', region: 'us-east-1', defaultEmail: '' }, EMAIL, PASSWORD);
+    const host = new URL(urls.graphql).host;
+    return { api: new GraphqlClient(urls.graphql, () => session.accessToken()), realtime: new RealtimeClient(urls.realtime, async () => ({ Authorization: await session.accessToken(), host })) };
+  };
+
+  it('streams a reply\'s events in order to a subscription started before sending', async () => {
+    const { api, realtime } = await clients();
+    const { createConversation } = await api.request<{ createConversation: { id: string } }>(CREATE_CONVERSATION, { input: {} });
+    const events: ReplyEvent[] = [];
+    let ended: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const subscription = realtime.subscribe({ query: ON_REPLY_EVENT, variables: { conversationId: createConversation.id } }, {
+      next: (payload: ExecutionPayload) => {
+        const event = (payload.data as { onReplyEvent: ReplyEvent }).onReplyEvent;
+        events.push(event);
+        if (event.type === 'DONE' || event.type === 'ERROR') ended();
+      },
+      error: () => ended(),
+      complete: () => ended(),
+    });
+    await subscription.ready;
+
+    await api.request(SEND_MESSAGE, { input: { conversationId: createConversation.id, content: 'Hi [[standin:tokens=20]]', clientMessageId: crypto.randomUUID() } });
+    await done;
+    subscription.unsubscribe();
+
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'DELTA').length).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ type: 'DONE', status: 'COMPLETE' });
+  }, 30_000);
+
+  it('rejects a subscription AppSync refuses with its errorType', async () => {
+    const { realtime } = await clients();
+    const errors: RealtimeError[] = [];
+
+    const subscription = realtime.subscribe({ query: 'subscription { onReplyEvent(conversationId: "c") { nope } }' }, { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined });
+
+    await expect(subscription.ready).rejects.toMatchObject({ name: 'RealtimeError' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.errorType).toEqual(expect.any(String));
+    realtime.close();
+  }, 30_000);
 });

@@ -17,7 +17,7 @@ useFixedClock();
 
 const OWNER = S(`USER#${SUB}`);
 const CONVERSATION_KEY = { pk: OWNER, sk: S(`CONV#${CONVERSATION_ID}`) };
-const conversation = { id: CONVERSATION_ID, title: 'Trip', model: 'claude-sonnet-4-5', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
+const conversation = { id: CONVERSATION_ID, title: 'Trip', model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
 
 interface PutRequest { key: Record<string, { S: string }>; attributeValues: Record<string, { S?: string }> }
 
@@ -33,7 +33,7 @@ describe('createConversation', () => {
       operation: 'PutItem',
       key: { pk: OWNER, sk: S(`CONV#${id}`) },
       attributeValues: {
-        id: S(id), title: { NULL: null }, model: S('claude-sonnet-4-5'), systemPrompt: { NULL: null },
+        id: S(id), title: { NULL: null }, model: S('claude-sonnet-4-6'), systemPrompt: { NULL: null },
         createdAt: S(NOW_ISO), updatedAt: S(NOW_ISO), messageCount: { N: 0 }, gsi1pk: OWNER, gsi1sk: S(`${NOW_ISO}#${id}`),
       },
       condition: PK_ABSENT,
@@ -50,12 +50,12 @@ describe('createConversation', () => {
     ]);
   });
 
-  it('falls back to claude-sonnet-4-5 when the API has no MODEL_ID', () => {
+  it('falls back to claude-sonnet-4-6 when the API has no MODEL_ID', () => {
     const ctx = contextOf({ arguments: { input: {} }, env: { TABLE_NAME: 'ChatTable' } });
 
     const { attributeValues } = createConversation.request(ctx) as unknown as PutRequest;
 
-    expect(attributeValues['model']).toStrictEqual(S('claude-sonnet-4-5'));
+    expect(attributeValues['model']).toStrictEqual(S('claude-sonnet-4-6'));
   });
 
   it('refuses a model that is not a model id', () => {
@@ -63,7 +63,7 @@ describe('createConversation', () => {
 
     const error = resolverErrorOf(() => createConversation.request(ctx));
 
-    expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'Claude Sonnet' is not a model id such as claude-sonnet-4-5." });
+    expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'Claude Sonnet' is not a model id such as claude-sonnet-4-6." });
   });
 
   it('refuses a title over 200 characters', () => {

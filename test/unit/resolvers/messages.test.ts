@@ -14,7 +14,7 @@ import {
 useFixedClock();
 
 const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-5', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2, activeReplyId: REPLY_ID };
+const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2, activeReplyId: REPLY_ID };
 const question = { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hi', status: 'COMPLETE', seq: 0, createdAt: NOW_ISO, updatedAt: NOW_ISO };
 const streaming = (leaseUntil: number) => ({
   id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: 'Hel', status: 'STREAMING', seq: 3, createdAt: NOW_ISO, updatedAt: NOW_ISO, leaseUntil,

@@ -13,7 +13,7 @@ useFixedClock();
 
 const OWNER = S(`USER#${SUB}`);
 const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-5', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2 };
+const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2 };
 const question = { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hi', status: 'COMPLETE', seq: 0 };
 const answer = { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: 'Hello!', status: 'COMPLETE', seq: 4, replyTo: MESSAGE_ID };
 const args = { conversationId: CONVERSATION_ID };

@@ -19,7 +19,7 @@ const CLIENT_MESSAGE_ID = '5b0d3c1e-8f2a-4e6b-9c7d-1a2b3c4d5e6f';
 const OWNER = S(`USER#${SUB}`);
 const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
 const input = (overrides: Record<string, unknown> = {}) => ({ input: { conversationId: CONVERSATION_ID, content: ' Hello ', clientMessageId: CLIENT_MESSAGE_ID, ...overrides } });
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-5', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
+const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
 const storedTurn = {
   userMessage: { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hello', status: 'COMPLETE', seq: 0 },
   reply: { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, replyTo: MESSAGE_ID },

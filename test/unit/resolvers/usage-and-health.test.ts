@@ -62,7 +62,7 @@ describe('health', () => {
   });
 
   it('reports the version, stage, region and model of the API', () => {
-    expect(health.response(contextOf({ result: null }))).toStrictEqual({ status: 'ok', version: '1.2.3', stage: 'test', region: 'eu-west-1', model: 'claude-sonnet-4-5' });
+    expect(health.response(contextOf({ result: null }))).toStrictEqual({ status: 'ok', version: '1.2.3', stage: 'test', region: 'eu-west-1', model: 'claude-sonnet-4-6' });
   });
 
   it('reports unknown for what the environment does not say', () => {

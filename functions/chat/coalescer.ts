@@ -1,0 +1,70 @@
+// Batches the model's text deltas: the first is flushed at once (time to first token), later ones at most
+// every `flushMs`, or as soon as a batch reaches `maxChars`. Never awaits anything: it only calls `onFlush`.
+
+export interface Timers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface CoalescerOptions {
+  flushMs: number;
+  maxChars: number;
+  onFlush(text: string): void;
+  timers?: Timers;
+}
+
+export class Coalescer {
+  readonly #options: CoalescerOptions;
+  readonly #timers: Timers;
+  #buffer = '';
+  #lastFlushAt: number | undefined;
+  #timer: unknown;
+  #flushes = 0;
+
+  constructor(options: CoalescerOptions) {
+    this.#options = options;
+    this.#timers = options.timers ?? realTimers;
+  }
+
+  /** Adds text from the model. */
+  push(text: string): void {
+    if (text === '') return;
+    this.#buffer += text;
+    if (this.#lastFlushAt === undefined || this.#buffer.length >= this.#options.maxChars) {
+      this.flush();
+      return;
+    }
+    if (this.#timer === undefined) {
+      const wait = Math.max(0, this.#lastFlushAt + this.#options.flushMs - this.#timers.now());
+      this.#timer = this.#timers.setTimeout(() => {
+        this.#timer = undefined;
+        this.flush();
+      }, wait);
+    }
+  }
+
+  /** Hands what is buffered to `onFlush` now (the end of a reply, a stop, an error). */
+  flush(): void {
+    if (this.#timer !== undefined) {
+      this.#timers.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#buffer === '') return;
+    const text = this.#buffer;
+    this.#buffer = '';
+    this.#lastFlushAt = this.#timers.now();
+    this.#flushes += 1;
+    this.#options.onFlush(text);
+  }
+
+  get flushes(): number {
+    return this.#flushes;
+  }
+}

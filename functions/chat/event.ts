@@ -1,0 +1,50 @@
+// What the chat function is invoked with (by sendMessage and regenerateReply) and what it publishes.
+
+/** The asynchronous invocation's payload. */
+export interface ChatEvent {
+  /** The Cognito sub of the conversation's owner. */
+  owner: string;
+  conversationId: string;
+  /** The assistant message to write (a ULID). */
+  replyId: string;
+  /** The user message it answers. */
+  userMessageId: string;
+}
+
+export class InvalidEventError extends Error {
+  readonly errorType = 'InvalidEvent';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+export function parseChatEvent(value: unknown): ChatEvent {
+  if (typeof value !== 'object' || value === null) throw new InvalidEventError('the event is not an object');
+  const record = value as Record<string, unknown>;
+  const field = (name: keyof ChatEvent): string => {
+    const found = record[name];
+    if (typeof found !== 'string' || found === '') throw new InvalidEventError(`the event has no ${name}`);
+    return found;
+  };
+  return { owner: field('owner'), conversationId: field('conversationId'), replyId: field('replyId'), userMessageId: field('userMessageId') };
+}
+
+export type MessageStatus = 'PENDING' | 'STREAMING' | 'COMPLETE' | 'STOPPED' | 'ERROR' | 'INTERRUPTED';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheCreationInputTokens: number;
+}
+
+export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 };
+
+/** `PublishReplyEventInput` of schema.graphql, less the fields every event of a reply shares. */
+export type ReplyEventBody =
+  | { type: 'DELTA'; text: string }
+  | { type: 'TITLE'; title: string }
+  | { type: 'DONE' | 'ERROR'; status: MessageStatus; stopReason: string | null; error: string | null; usage: TokenUsage };
+
+export type ReplyEvent = ReplyEventBody & { conversationId: string; messageId: string; owner: string; seq: number };

@@ -1,0 +1,65 @@
+// The chat function's entry point: Powertools logging, metrics and tracing around one reply (reply.ts).
+// Clients live for the cold start (Powertools' documented cache); configuration is read per invocation.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type Anthropic from '@anthropic-ai/sdk';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { anthropicApiKey } from './api-key.ts';
+import { readConfig } from './config.ts';
+import { parseChatEvent } from './event.ts';
+import { createAnthropicClient } from './model.ts';
+import { appSyncSender, credentialsFromEnv } from './publisher.ts';
+import { writeReply, type ReplySummary } from './reply.ts';
+import { createDocumentClient } from './table.ts';
+
+const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? 'chat';
+const logger = new Logger({ serviceName });
+const metrics = new Metrics({ serviceName, namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'AppSyncClaudeChat' });
+// Without an X-Ray daemon (the sandbox, tests) the Tracer is a no-op; Lambda sets the daemon's address.
+const tracer = new Tracer({ serviceName, ...(process.env['AWS_XRAY_DAEMON_ADDRESS'] ? {} : { enabled: false }) });
+
+/** Time kept back from the Lambda timeout for the final writes and publishes. */
+const FINISH_MARGIN_MS = 10_000;
+
+let db: DynamoDBDocumentClient | undefined;
+let anthropic: { key: string; client: Anthropic } | undefined;
+
+async function anthropicClient(apiKey: Parameters<typeof anthropicApiKey>[0]): Promise<Anthropic> {
+  const key = await anthropicApiKey(apiKey);
+  if (anthropic?.key !== key) anthropic = { key, client: createAnthropicClient(key) };
+  return anthropic.client;
+}
+
+export async function handler(event: unknown, context?: Partial<Context>): Promise<ReplySummary> {
+  const chatEvent = parseChatEvent(event);
+  const log = logger.createChild({ persistentKeys: { conversationId: chatEvent.conversationId, replyId: chatEvent.replyId } });
+  if (context?.awsRequestId) log.addContext(context as Context);
+  metrics.captureColdStartMetric();
+  try {
+    const config = readConfig();
+    db ??= createDocumentClient((client) => tracer.captureAWSv3Client(client));
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const summary = await writeReply(chatEvent, {
+      config,
+      db,
+      anthropic: () => anthropicClient(config.apiKey),
+      send: appSyncSender({ url: config.graphqlUrl, region: config.region, credentials: credentialsFromEnv() }),
+      log,
+      ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - FINISH_MARGIN_MS }),
+    });
+    if (summary.outcome === 'finished') {
+      metrics.addMetric('writesPerReply', MetricUnit.Count, summary.writes);
+      metrics.addMetric('publishesPerReply', MetricUnit.Count, summary.publishes);
+      metrics.addMetric('outputTokens', MetricUnit.Count, summary.usage.outputTokens);
+      metrics.addMetric('retries', MetricUnit.Count, summary.retries);
+      if (summary.timeToFirstTokenMs !== undefined) metrics.addMetric('timeToFirstTokenMs', MetricUnit.Milliseconds, summary.timeToFirstTokenMs);
+    }
+    // The bench reads writes and publishes per reply from this line.
+    log.info('reply ended', { ...summary });
+    return summary;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,114 @@
+// Publishes reply events with the IAM-only `publishReplyEvent` mutation, one at a time and in order, from a queue:
+// `enqueue` never waits, so the model stream is never held up by AppSync. A failed publish is logged and counted.
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { ReplyEvent } from './event.ts';
+
+export const PUBLISH_MUTATION = `mutation PublishReplyEvent($input: PublishReplyEventInput!) {
+  publishReplyEvent(input: $input) {
+    conversationId messageId owner seq type text title status stopReason error
+    usage { inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens }
+  }
+}`;
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The function's role credentials, as Lambda puts them in the environment. */
+export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): AwsCredentials {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are needed to sign publishReplyEvent');
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+export class PublishError extends Error {
+  readonly errorType = 'PublishError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+export type SendEvent = (event: ReplyEvent) => Promise<void>;
+
+/** A sender that POSTs the mutation to the AppSync endpoint, signed with SigV4 for the `appsync` service. */
+export function appSyncSender(options: { url: string; region: string; credentials: AwsCredentials; timeoutMs?: number }): SendEvent {
+  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'appsync', sha256: Sha256 });
+  const url = new URL(options.url);
+  return async (event) => {
+    const body = JSON.stringify({ query: PUBLISH_MUTATION, variables: { input: event } });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    });
+    const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    const text = await response.text();
+    if (!response.ok) throw new PublishError(`publishReplyEvent answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+    const answer = JSON.parse(text) as { errors?: { message?: string; errorType?: string }[] };
+    const [first] = answer.errors ?? [];
+    if (first) throw new PublishError(`publishReplyEvent failed: ${first.errorType ?? 'Error'}: ${first.message ?? ''}`);
+  };
+}
+
+export interface PublisherLog {
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+export class Publisher {
+  readonly #send: SendEvent;
+  readonly #log: PublisherLog;
+  readonly #queue: ReplyEvent[] = [];
+  #running: Promise<void> | undefined;
+  #published = 0;
+  #failed = 0;
+
+  constructor(send: SendEvent, log: PublisherLog) {
+    this.#send = send;
+    this.#log = log;
+  }
+
+  /** Queues an event; it is sent after every event queued before it. Returns at once. */
+  enqueue(event: ReplyEvent): void {
+    this.#queue.push(event);
+    this.#running ??= this.#run();
+  }
+
+  async #run(): Promise<void> {
+    for (let event = this.#queue.shift(); event !== undefined; event = this.#queue.shift()) {
+      try {
+        await this.#send(event);
+        this.#published += 1;
+      } catch (error) {
+        this.#failed += 1;
+        this.#log.warn('a reply event was not published', { seq: event.seq, type: event.type, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    // Cleared in the same turn the queue is seen empty, so an enqueue never lands between the two.
+    this.#running = undefined;
+  }
+
+  /** Resolves once every queued event has been sent (or has failed). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  /** Events sent successfully. */
+  get published(): number {
+    return this.#published;
+  }
+
+  get failed(): number {
+    return this.#failed;
+  }
+}

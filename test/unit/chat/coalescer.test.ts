@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { Coalescer, type Timers } from '../../../functions/chat/coalescer.ts';
+
+/** A hand-moved clock: timers fire only when `advance` passes them. */
+function manualTimers(): Timers & { advance(ms: number): void } {
+  let now = 0;
+  let timers: { at: number; callback: () => void; id: number }[] = [];
+  let next = 0;
+  return {
+    now: () => now,
+    setTimeout: (callback, ms) => {
+      next += 1;
+      timers.push({ at: now + ms, callback, id: next });
+      return next;
+    },
+    clearTimeout: (handle) => { timers = timers.filter((timer) => timer.id !== handle); },
+    advance(ms) {
+      now += ms;
+      const due = timers.filter((timer) => timer.at <= now);
+      timers = timers.filter((timer) => timer.at > now);
+      for (const timer of due) timer.callback();
+    },
+  };
+}
+
+function setup(maxChars = 1000): { coalescer: Coalescer; flushed: string[]; timers: ReturnType<typeof manualTimers> } {
+  const timers = manualTimers();
+  const flushed: string[] = [];
+  const coalescer = new Coalescer({ flushMs: 100, maxChars, onFlush: (text) => flushed.push(text), timers });
+  return { coalescer, flushed, timers };
+}
+
+describe('Coalescer', () => {
+  it('flushes the first delta at once', () => {
+    const { coalescer, flushed } = setup();
+
+    coalescer.push('Hello');
+
+    expect(flushed).toEqual(['Hello']);
+  });
+
+  it('holds later deltas until flushMs after the previous flush', () => {
+    const { coalescer, flushed, timers } = setup();
+    coalescer.push('a');
+
+    coalescer.push('b');
+    coalescer.push('c');
+    timers.advance(99);
+    const before = [...flushed];
+    timers.advance(1);
+
+    expect(before).toEqual(['a']);
+    expect(flushed).toEqual(['a', 'bc']);
+  });
+
+  it('flushes as soon as a batch reaches maxChars', () => {
+    const { coalescer, flushed } = setup(4);
+    coalescer.push('a');
+
+    coalescer.push('bc');
+    coalescer.push('de');
+
+    expect(flushed).toEqual(['a', 'bcde']);
+  });
+
+  it('flushes what is buffered on demand and then has nothing left for the timer', () => {
+    const { coalescer, flushed, timers } = setup();
+    coalescer.push('a');
+    coalescer.push('b');
+
+    coalescer.flush();
+    timers.advance(500);
+
+    expect(flushed).toEqual(['a', 'b']);
+    expect(coalescer.flushes).toBe(2);
+  });
+
+  it('ignores empty deltas', () => {
+    const { coalescer, flushed } = setup();
+
+    coalescer.push('');
+
+    expect(flushed).toEqual([]);
+  });
+});
