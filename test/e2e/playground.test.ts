@@ -117,7 +117,7 @@ describe('the playground\'s clients', () => {
     (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
     const { urls, userPools } = product.sandbox;
     const [pool] = [...userPools.values()];
-    const session = await signIn({ ...urls, graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, cognitoEndpoint: urls.cognito, userPoolId: pool?.poolId ?? '', clientId: pool?.clientIds[0] ?? '', region: 'us-east-1', defaultEmail: '' }, EMAIL, PASSWORD);
+    const session = await signIn({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, cognitoEndpoint: urls.cognito, userPoolId: pool?.poolId ?? '', clientId: pool?.clientIds[0] ?? '', region: 'us-east-1', defaultEmail: '' }, EMAIL, PASSWORD);
     const host = new URL(urls.graphql).host;
     return { api: new GraphqlClient(urls.graphql, () => session.accessToken()), realtime: new RealtimeClient(urls.realtime, async () => ({ Authorization: await session.accessToken(), host })) };
   };

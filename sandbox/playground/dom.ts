@@ -1,0 +1,24 @@
+/// <reference lib="dom" />
+// A tiny element builder for the playground's plain-DOM views (no framework besides GraphiQL's React).
+
+type Attributes = Record<string, string | boolean | ((event: Event) => void)>;
+
+/** `h('button', { type: 'button', onclick }, 'Send')`: attributes, `on*` listeners, text or element children. */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (value === true) element.setAttribute(name, '');
+    else if (value !== false) element.setAttribute(name, value);
+  }
+  element.append(...children);
+  return element;
+}
+
+export const errorText = (error: unknown): string => {
+  if (error instanceof Error) {
+    const type = (error as { errorType?: unknown }).errorType;
+    return typeof type === 'string' ? `${type}: ${error.message}` : error.message;
+  }
+  return String(error);
+};

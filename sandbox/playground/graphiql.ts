@@ -1,0 +1,63 @@
+/// <reference lib="dom" />
+// GraphiQL on the signed-in user's token: queries and mutations over POST /graphql, subscriptions over the
+// real-time endpoint (AppSync's protocol, not graphql-ws), the schema's docs from introspection.
+import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import type { GraphqlClient, GraphqlResponse } from './api.ts';
+import { GRAPHIQL_DEFAULT_QUERY } from './operations.ts';
+import type { RealtimeClient } from './realtime-client.ts';
+
+type Fetcher = GraphiQLProps['fetcher'];
+type FetcherParams = Parameters<Fetcher>[0];
+
+function operationOf(params: FetcherParams, document: DocumentNode | undefined): OperationDefinitionNode | undefined {
+  let parsed = document;
+  try {
+    parsed ??= parse(params.query);
+  } catch {
+    return undefined; // GraphiQL shows the syntax error itself when the server answers.
+  }
+  const operations = parsed.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return params.operationName ? operations.find((o) => o.name?.value === params.operationName) : operations[0];
+}
+
+/** Subscriptions as the Observable GraphiQL consumes: each `data` message is one result in the response pane. */
+function subscriptionFetch(realtime: RealtimeClient, params: FetcherParams): ReturnType<Fetcher> {
+  return {
+    subscribe: (observer: { next: (value: GraphqlResponse) => void; error: (error: unknown) => void; complete: () => void }) => {
+      const subscription = realtime.subscribe({ query: params.query, variables: params.variables as Record<string, unknown> | null, operationName: params.operationName ?? null }, {
+        next: (payload) => observer.next(payload as GraphqlResponse),
+        error: (error) => observer.next({ errors: [{ errorType: error.errorType, message: error.message }] }),
+        complete: () => observer.complete(),
+      });
+      return { unsubscribe: () => subscription.unsubscribe() };
+    },
+  } as ReturnType<Fetcher>;
+}
+
+export function createFetcher(api: GraphqlClient, realtime: RealtimeClient): Fetcher {
+  return (params, options) => {
+    if (operationOf(params, options?.documentAST)?.operation === OperationTypeNode.SUBSCRIPTION) return subscriptionFetch(realtime, params);
+    return api.execute({ query: params.query, variables: params.variables as Record<string, unknown> | null, operationName: params.operationName ?? null }) as ReturnType<Fetcher>;
+  };
+}
+
+const DEFAULT_VARIABLES = JSON.stringify({
+  limit: 20,
+  conversationId: '<an id from listConversations>',
+  input: { conversationId: '<the same id>', content: 'Hello!', clientMessageId: '<a new UUID for every message>' },
+}, null, 2);
+
+/** Renders GraphiQL into `container`; returns its React root so a sign-out can unmount it. */
+export function mountGraphiQL(container: HTMLElement, api: GraphqlClient, realtime: RealtimeClient): Root {
+  const root = createRoot(container);
+  root.render(createElement(GraphiQL, {
+    fetcher: createFetcher(api, realtime),
+    defaultTabs: [{ query: GRAPHIQL_DEFAULT_QUERY, variables: DEFAULT_VARIABLES }],
+    // The token comes from the sign-in: headers typed here would be ignored.
+    isHeadersEditorEnabled: false,
+  }));
+  return root;
+}
