@@ -4,7 +4,7 @@
 // - deleteMessages (invoked as an Event by deleteConversation): delete a conversation's messages.
 import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { messagesPk, SESSION_PREFIX, userPk } from '../../resolvers/keys.ts';
 
@@ -39,8 +39,8 @@ async function deletePartition(table: string, pk: string, prefix: string | null)
       let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
       // DynamoDB may leave some requests unprocessed under load: send those again.
       while (requests && requests.length > 0) {
-        const result = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = result.UnprocessedItems?.[table] as Record<string, unknown>[] | undefined;
+        const result: BatchWriteCommandOutput = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = result.UnprocessedItems?.[table];
       }
     }
     deleted += keys.length;

@@ -13,7 +13,6 @@ export function request(ctx: Context) {
   const conversation = ctx.stash.conversation as Conversation;
   const replaced = ctx.stash.replaced as Message | null;
   const answered = ctx.stash.answered as Message;
-  const stale = ctx.stash.staleReplyId as string | null | undefined;
   const previous = ctx.stash.previousReplyId as string | null | undefined;
   const pk = messagesPk(sub, conversation.id);
   const now = util.time.nowISO8601();
