@@ -1,0 +1,80 @@
+// The chat function's bundle (esbuild, as infra/functions.ts has NodejsFunction build it) and its cold init:
+// node importing the bundle vs node importing the same code unbundled (each TS file transpiled, node_modules as
+// installed). Several fresh processes each, interleaved; medians and their ratio.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, transform } from 'esbuild';
+import type { Bench, Row } from './results.ts';
+import { median, round } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const RUNS = 7;
+const LIMIT_KB = 300;
+
+async function bundleChat(outfile: string): Promise<void> {
+  // The options infra/functions.ts gives NodejsFunction's bundling.
+  await build({
+    entryPoints: [join(ROOT, 'functions/chat/handler.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node22',
+    minify: true, sourcemap: false, external: [], mainFields: ['module', 'main'], logLevel: 'silent',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+}
+
+/** functions/chat and resolvers/keys.ts transpiled file by file, imports pointed at .js, node_modules linked. */
+async function unbundled(dir: string): Promise<string> {
+  const files = [...readdirSync(join(ROOT, 'functions/chat')).map((f) => `functions/chat/${f}`), 'resolvers/keys.ts'].filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node22' });
+    const out = join(dir, file.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, code.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
+  }
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return join(dir, 'functions/chat/handler.js');
+}
+
+/** Milliseconds a fresh node process takes to import `file` (its init phase), measured inside it. */
+function importMs(file: string): number {
+  const code = 'const t = performance.now(); const m = await import(process.env.BENCH_TARGET); if (typeof m.handler !== "function") throw new Error("no handler"); process.stdout.write(String(performance.now() - t));';
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, BENCH_TARGET: pathToFileURL(file).href, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 30_000 });
+  return Number(out);
+}
+
+export const bundle: Bench = {
+  name: 'bundle',
+  metric: 'chat function bundle size; cold init, bundle vs unbundled',
+  goal: `<= ${LIMIT_KB} KB; bundled faster`,
+  async run(context): Promise<Row[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
+    try {
+      context.progress('bundling functions/chat/handler.ts as infra does');
+      const bundled = join(dir, 'bundle/index.mjs');
+      await bundleChat(bundled);
+      const bytes = statSync(bundled).size;
+      const plain = await unbundled(join(dir, 'plain'));
+      context.progress(`importing each ${RUNS} times in fresh node processes, interleaved`);
+      const times = { bundled: [] as number[], unbundled: [] as number[] };
+      for (let run = 0; run < RUNS; run += 1) {
+        times.bundled.push(importMs(bundled));
+        times.unbundled.push(importMs(plain));
+      }
+      const [b, u] = [median(times.bundled), median(times.unbundled)];
+      const kb = bytes / 1024;
+      return [
+        { bench: 'bundle', metric: 'chat function bundle size (minified ESM, everything bundled)', value: `${round(kb)} KB`, goal: `<= ${LIMIT_KB} KB`, meets: kb <= LIMIT_KB, details: { bytes } },
+        {
+          bench: 'bundle', metric: 'chat function cold init (import), bundled vs unbundled',
+          value: `${round(b)} ms vs ${round(u)} ms: ${round(u / b, 2)}x faster`, goal: 'bundled faster', meets: b < u,
+          details: { runs: RUNS, bundledMs: times.bundled.map((v) => round(v)), unbundledMs: times.unbundled.map((v) => round(v)) },
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

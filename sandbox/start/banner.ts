@@ -1,0 +1,55 @@
+// The one banner `npm start` prints once the sandbox answers: every URL and id a front end needs, and how to use them.
+import { isAbsolute, relative } from 'node:path';
+import type { SandboxUrls } from '../sandbox.ts';
+
+export const READY_MARK = 'Sandbox ready in';
+
+export interface BannerInput {
+  stackName: string;
+  urls: SandboxUrls;
+  userPoolId: string;
+  clientId: string;
+  demoUser: { username: string; password: string };
+  realClaude: boolean;
+  certificatePath: string;
+  outputsPath: string;
+  readyMs: number;
+  synth: string;
+  persist: string | null;
+}
+
+/** A path as the user typed it would be: relative to where they are when it is inside. */
+export function shownPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+export function bannerText(input: BannerInput, cwd = process.cwd()): string {
+  const { urls } = input;
+  const row = (label: string, value: string): string => `  ${label.padEnd(13)}${value}`;
+  const more = (value: string): string => `  ${' '.repeat(13)}${value}`;
+  const cert = shownPath(input.certificatePath, cwd);
+  const outputs = shownPath(input.outputsPath, cwd);
+  return [
+    '',
+    `  ${READY_MARK} ${(input.readyMs / 1000).toFixed(1)} s  (stack ${input.stackName}, ${input.synth})`,
+    '',
+    row('GraphQL', urls.graphql),
+    more(urls.graphqlHttps),
+    row('Real-time', urls.realtime),
+    more(urls.realtimeWss),
+    row('Playground', `${urls.base}/`),
+    row('Cognito', `${urls.cognito}  (user pool ${input.userPoolId}, client ${input.clientId})`),
+    row('Demo user', `${input.demoUser.username} / ${input.demoUser.password}`),
+    row('Claude', input.realClaude ? 'the real Anthropic API (ANTHROPIC_API_KEY is set)' : `the local stand-in at ${urls.claude ?? ''} (set ANTHROPIC_API_KEY for the real API)`),
+    row('DynamoDB', input.persist === null ? 'in memory (npm start -- --persist keeps data)' : `kept in ${shownPath(input.persist, cwd)}`),
+    row('Certificate', cert),
+    more(`for Node clients over https/wss: NODE_EXTRA_CA_CERTS=${cert}`),
+    row('Outputs', outputs),
+    more(`web app: import outputs from '${isAbsolute(outputs) ? outputs : `./${outputs}`}'; const c = parseAmplifyConfig(outputs);`),
+    more(`Amplify.configure({ ...c, Auth: { Cognito: { ...c.Auth!.Cognito!, userPoolEndpoint: '${urls.cognito}' } } });`),
+    '',
+    '  Watching resolvers/ and functions/ for edits. Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}

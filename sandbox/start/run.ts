@@ -1,0 +1,111 @@
+// What `npm start` does once its flags are read: synth, sandbox, demo user, amplify_outputs.json, banner, live
+// reload, and a clean stop on Ctrl-C or SIGTERM. Failures end in one clear message and exit 1.
+import { CodeLoadError } from '../appsync/runtime/module.ts';
+import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
+import { JavaMissingError } from '../dynamodb/launch.ts';
+import { consoleSink } from '../log.ts';
+import { startSandbox, type Sandbox } from '../sandbox.ts';
+import type { StartOptions } from './args.ts';
+import { bannerText, shownPath } from './banner.ts';
+import { demoPassword, ensureDemoUser } from './demo-user.ts';
+import { amplifyOutputs, apiUserPool, writeOutputs } from './outputs.ts';
+import { describeFailure } from './failure.ts';
+import { CodeReloader } from './reload.ts';
+import { ensureSynthesized, REPO_ROOT, SynthError, synthFailureText } from './synth.ts';
+import { TemplateError } from '../template/load.ts';
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const fail = (message: string, code: number): never => {
+  process.stderr.write(`\n${message}\n`);
+  process.exit(code);
+};
+
+/** The message a failed start ends with: what went wrong and what to do, never a stack trace. */
+function failureMessage(error: unknown, options: StartOptions): string {
+  if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    return `Port ${options.port} is in use. Stop the other process or run: npm start -- --port ${options.port + 1}`;
+  }
+  if (error instanceof JavaMissingError) return error.message;
+  if (error instanceof SynthError) return `infra/ failed to synthesize:\n${synthFailureText(error)}\n\nfix infra/ and run npm start again`;
+  if (error instanceof CodeLoadError) return `A resolver AppSync would refuse:\n${describeFailure(error, REPO_ROOT)}\n\nfix it and run npm start again`;
+  if (error instanceof TemplateError) return `The template cannot be served: ${error.message}`;
+  const text = error instanceof Error ? error.message : String(error);
+  return `npm start failed: ${text}${process.env.LOG_LEVEL === 'debug' && error instanceof Error ? `\n${error.stack ?? ''}` : ''}`;
+}
+
+/** Runs until a signal stops it (exit 0) or the start fails (exit 1). */
+export async function runStart(options: StartOptions): Promise<void> {
+  let sandbox: Sandbox | null = null;
+  let reloader: CodeReloader | null = null;
+  let stopping = false;
+  let firstSignalAt = 0;
+  const shutdown = async (): Promise<void> => {
+    try {
+      reloader?.close();
+      await reloader?.idle();
+      await sandbox?.stop();
+    } catch (error) {
+      fail(`stopping failed: ${error instanceof Error ? error.message : String(error)}`, 1);
+    }
+    say('stopped');
+    process.exit(0);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // One Ctrl-C under npm and tsx can arrive twice (the terminal's and a relayed copy): a second within 1 s is the same.
+    if (stopping && Date.now() - firstSignalAt < 1000) return;
+    if (stopping) {
+      process.stderr.write(`${signal} again: exiting now\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    firstSignalAt = Date.now();
+    say(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping (again to exit at once)…`);
+    // Still booting: the boot sequence sees `stopping` and shuts down when it can.
+    if (sandbox) void shutdown();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const synth = await ensureSynthesized(REPO_ROOT, options.cdkOut, options.stateDir, () => say(`• synthesizing infra/ (dev) into ${shownPath(options.cdkOut)}…`));
+    const synthLine = synth.skipped ? 'synth skipped (infra unchanged)' : `synthesized in ${synth.ms} ms`;
+    say(`• ${synthLine}`);
+    if (stopping) return shutdown();
+    say(`• starting DynamoDB Local, Cognito, Lambda and AppSync on ${options.port === 0 ? 'a free port' : `port ${options.port}`}…`);
+    const apiKey = process.env.ANTHROPIC_API_KEY;
+    sandbox = await startSandbox({
+      cdkOut: options.cdkOut, stackName: synth.stackName, port: options.port, stateDir: options.stateDir, persist: options.persist,
+      logSink: consoleSink(), ...(apiKey ? { anthropicApiKey: apiKey } : {}),
+    });
+    if (stopping) return shutdown();
+    say('• creating the demo user and writing amplify_outputs.json…');
+    const model = apiUserPool(sandbox.template);
+    const pool = model ? sandbox.userPools.get(model.poolId) : undefined;
+    if (!model || !pool) throw new Error(`${synth.stackName} has no Cognito user pool`);
+    const demoUser = await ensureDemoUser(pool, demoPassword(userPoolSettingsFromTemplate(model.properties, []).passwordPolicy));
+    writeOutputs(options.outputs, amplifyOutputs(sandbox.template, sandbox.urls, sandbox.certificatePath));
+    reloader = new CodeReloader({
+      root: REPO_ROOT, cdkOut: options.cdkOut, stateDir: options.stateDir, stackName: synth.stackName, sandbox,
+      print: (line) => say(line),
+    });
+    reloader.watch();
+    say(bannerText({
+      stackName: synth.stackName,
+      urls: sandbox.urls,
+      userPoolId: pool.poolId,
+      clientId: model.clients[0]?.clientId ?? '',
+      demoUser,
+      realClaude: sandbox.claude === null,
+      certificatePath: sandbox.certificatePath,
+      outputsPath: options.outputs,
+      readyMs: performance.now(),
+      synth: synth.skipped ? 'synth skipped, infra unchanged' : synthLine,
+      persist: options.persist ? `${options.stateDir}/dynamodb` : null,
+    }));
+  } catch (error) {
+    await sandbox?.stop();
+    fail(failureMessage(error, options), 1);
+  }
+}
