@@ -1,5 +1,7 @@
 // Batches the model's text deltas: the first is flushed at once (time to first token), later ones at most
-// every `flushMs`, or as soon as a batch reaches `maxChars`. Never awaits anything: it only calls `onFlush`.
+// every `flushMs`, or as soon as a batch reaches `maxChars`. While the publisher is still sending (`ready`
+// says no), a due batch waits and grows: a slow AppSync gets fewer, larger events instead of a queue
+// whose lag keeps growing. Never awaits anything: it only calls `onFlush`.
 
 export interface Timers {
   now(): number;
@@ -17,6 +19,8 @@ export interface CoalescerOptions {
   flushMs: number;
   maxChars: number;
   onFlush(text: string): void;
+  /** Whether a batch may go now (the publisher has nothing queued or in flight). Default: always. */
+  ready?: () => boolean;
   timers?: Timers;
 }
 
@@ -26,6 +30,7 @@ export class Coalescer {
   #buffer = '';
   #lastFlushAt: number | undefined;
   #timer: unknown;
+  #deferred = false;
   #flushes = 0;
 
   constructor(options: CoalescerOptions) {
@@ -45,13 +50,22 @@ export class Coalescer {
       const wait = Math.max(0, this.#lastFlushAt + this.#options.flushMs - this.#timers.now());
       this.#timer = this.#timers.setTimeout(() => {
         this.#timer = undefined;
-        this.flush();
+        if (this.#options.ready && !this.#options.ready()) this.#deferred = true;
+        else this.flush();
       }, wait);
     }
   }
 
+  /** The publisher caught up: a batch that came due meanwhile goes now. */
+  resume(): void {
+    if (!this.#deferred) return;
+    this.#deferred = false;
+    this.flush();
+  }
+
   /** Hands what is buffered to `onFlush` now (the end of a reply, a stop, an error). */
   flush(): void {
+    this.#deferred = false;
     if (this.#timer !== undefined) {
       this.#timers.clearTimeout(this.#timer);
       this.#timer = undefined;

@@ -65,6 +65,9 @@ export interface PublisherLog {
   warn(message: string, extra: Record<string, unknown>): void;
 }
 
+/** Called each time the queue empties: the coalescer sends a batch that waited. */
+export type OnIdle = () => void;
+
 export class Publisher {
   readonly #send: SendEvent;
   readonly #log: PublisherLog;
@@ -73,9 +76,17 @@ export class Publisher {
   #published = 0;
   #failed = 0;
 
-  constructor(send: SendEvent, log: PublisherLog) {
+  readonly #onIdle: OnIdle | undefined;
+
+  constructor(send: SendEvent, log: PublisherLog, onIdle?: OnIdle) {
     this.#send = send;
     this.#log = log;
+    this.#onIdle = onIdle;
+  }
+
+  /** Events queued or being sent. */
+  get pending(): number {
+    return this.#queue.length + (this.#running ? 1 : 0);
   }
 
   /** Queues an event; it is sent after every event queued before it. Returns at once. */
@@ -96,6 +107,7 @@ export class Publisher {
     }
     // Cleared in the same turn the queue is seen empty, so an enqueue never lands between the two.
     this.#running = undefined;
+    this.#onIdle?.();
   }
 
   /** Resolves once every queued event has been sent (or has failed). */

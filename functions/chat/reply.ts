@@ -95,14 +95,16 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
     return { outcome: 'duplicate', writes: writes.count, publishes: 0, publishFailures: 0, deltas: 0, retries: 0, usage: NO_USAGE };
   }
 
-  const publisher = new Publisher(deps.send, log);
   const transcript = new Transcript();
+  let coalescer: Coalescer | undefined;
+  const publisher = new Publisher(deps.send, log, () => coalescer?.resume());
   const publish = (body: ReplyEventBody, seq: number): void =>
     publisher.enqueue({ ...body, conversationId: event.conversationId, messageId: event.replyId, owner: event.owner, seq });
-  const coalescer = new Coalescer({
+  coalescer = new Coalescer({
     flushMs: config.flushMs,
     maxChars: config.flushMaxChars,
     onFlush: (text) => publish({ type: 'DELTA', text }, transcript.appendDelta(text)),
+    ready: () => publisher.pending === 0,
   });
   const abort = new AbortController();
   let interruption: Interruption | undefined;

@@ -83,3 +83,37 @@ describe('Coalescer', () => {
     expect(flushed).toEqual([]);
   });
 });
+
+describe('Coalescer while the publisher is behind', () => {
+  it('holds a due batch until the publisher catches up, then sends what gathered as one', () => {
+    // Arrange: the publisher is busy after the first batch.
+    const timers = manualTimers();
+    const flushed: string[] = [];
+    let busy = false;
+    const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text) => flushed.push(text), ready: () => !busy, timers });
+    coalescer.push('a');
+    busy = true;
+
+    // Act: two flush periods pass while it is busy, then it catches up.
+    coalescer.push('b');
+    timers.advance(100);
+    coalescer.push('c');
+    timers.advance(100);
+    const whileBusy = [...flushed];
+    busy = false;
+    coalescer.resume();
+
+    // Assert
+    expect(whileBusy).toEqual(['a']);
+    expect(flushed).toEqual(['a', 'bc']);
+  });
+
+  it('does nothing on resume when no batch waited', () => {
+    const { coalescer, flushed } = setup();
+    coalescer.push('a');
+
+    coalescer.resume();
+
+    expect(flushed).toEqual(['a']);
+  });
+});
