@@ -96,16 +96,18 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   }
 
   const transcript = new Transcript();
-  let coalescer: Coalescer | undefined;
-  const publisher = new Publisher(deps.send, log, () => coalescer?.resume());
+  // The publisher tells the coalescer when it caught up; the coalescer asks whether it has.
+  const waiting: { coalescer?: Coalescer } = {};
+  const publisher = new Publisher(deps.send, log, () => waiting.coalescer?.resume());
   const publish = (body: ReplyEventBody, seq: number): void =>
     publisher.enqueue({ ...body, conversationId: event.conversationId, messageId: event.replyId, owner: event.owner, seq });
-  coalescer = new Coalescer({
+  const coalescer = new Coalescer({
     flushMs: config.flushMs,
     maxChars: config.flushMaxChars,
     onFlush: (text) => publish({ type: 'DELTA', text }, transcript.appendDelta(text)),
     ready: () => publisher.pending === 0,
   });
+  waiting.coalescer = coalescer;
   const abort = new AbortController();
   let interruption: Interruption | undefined;
   const interrupt = (why: Interruption): void => {
