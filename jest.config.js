@@ -17,6 +17,12 @@ export default {
     '^@aws-appsync/utils/dynamodb$': '<rootDir>/sandbox/appsync/runtime/dynamodb-module.ts',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // Most suites wait on sockets and streams, not on the CPU: two at a time use 2 cores well.
+  maxWorkers: 2,
+  // Amplify's and Apollo's real-time clients leave timers behind after unsubscribing (FACTS.md):
+  // the run must end when the tests have, not when their timers do.
+  forceExit: true,
   coverageProvider: 'v8',
   // The playground's page code runs in Chromium (test/e2e/playground.test.ts), where Node's coverage can't see it.
   collectCoverageFrom: ['resolvers/**/*.ts', 'functions/**/*.ts', 'sandbox/**/*.ts', '!**/*.d.ts', '!resolvers/schema-types.ts', '!sandbox/playground/{app,chat,reply-view,graphiql,dom}.ts'],

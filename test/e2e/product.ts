@@ -19,8 +19,9 @@ export interface Product {
 
 export async function startProduct(options: Partial<SandboxOptions> = {}): Promise<Product> {
   const dir = mkdtempSync(join(tmpdir(), 'product-'));
-  const cdkOut = join(dir, 'cdk.out');
-  const stackName = synthesize(cdkOut, 'dev');
+  // test/support/global-setup.ts synthesizes once per run; a file run on its own synthesizes here.
+  const cdkOut = process.env.PRODUCT_CDK_OUT ?? join(dir, 'cdk.out');
+  const stackName = process.env.PRODUCT_STACK_NAME ?? synthesize(cdkOut, 'dev');
   const logs = memorySink();
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...options });
   return {
