@@ -28,5 +28,5 @@ export default {
   collectCoverageFrom: ['resolvers/**/*.ts', 'functions/**/*.ts', 'sandbox/**/*.ts', '!**/*.d.ts', '!resolvers/schema-types.ts', '!sandbox/playground/{app,chat,reply-view,graphiql,dom}.ts'],
   coverageThreshold: { global: { lines: 90 } },
   coverageReporters: ['text-summary', 'json-summary'],
-  testTimeout: 30000,
+  testTimeout: 90000,
 };

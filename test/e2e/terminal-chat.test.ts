@@ -85,7 +85,7 @@ afterAll(async () => {
   for (const c of chats) c.kill();
   await p?.stop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 90_000);
 
 async function signIn(c: Chat, password = PASSWORD): Promise<void> {
   await c.see('Sign in (i) or sign up (u)?');

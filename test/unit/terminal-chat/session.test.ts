@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await p?.stop();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 90_000);
 
 /** A session on in-memory streams: type into it, wait on what it prints. */
 function session(args = ['--outputs', outputs]) {
