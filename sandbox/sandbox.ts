@@ -89,8 +89,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const http = createHttpServer(serve);
   const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, serve);
   const cleanups: (() => Promise<void> | void)[] = [];
+  // Each part gets a bounded time to stop, so one stuck part cannot keep the others (and Java) running.
   const stop = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+    for (const cleanup of cleanups.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), 10_000);
+      });
+      if ((await Promise.race([Promise.resolve(cleanup()).then(() => 'done' as const), late])) === 'late') {
+        log.warn('a part of the sandbox took over 10 s to stop; going on without it');
+      }
+      clearTimeout(timer);
+    }
   };
   try {
     const listener = await listenDual(http, https, options.port ?? 0, host);

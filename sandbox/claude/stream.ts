@@ -34,8 +34,16 @@ export class SseWriter {
   async event(type: string, data: unknown): Promise<void> {
     if (!this.open) return;
     const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    // The write's callback may never come if the peer stops reading: a stop or a closed socket ends the wait too.
     await new Promise<void>((resolve) => {
-      this.res.write(frame, () => resolve());
+      const done = (): void => {
+        this.signal.removeEventListener('abort', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.signal.addEventListener('abort', done, { once: true });
+      this.res.once('close', done);
+      this.res.write(frame, () => done());
     });
   }
 
