@@ -27,7 +27,7 @@ export interface TtlSweeper {
 
 const FIVE_YEARS_S = 5 * 365 * 24 * 60 * 60;
 
-async function sweepTable(client: DynamoDBClient, table: TtlTable, nowS: number): Promise<number> {
+async function sweepTable(client: DynamoDBClient, table: TtlTable, nowS: number, stopped: () => boolean): Promise<number> {
   const names: Record<string, string> = { '#ttl': table.ttlAttribute };
   table.keyNames.forEach((name, index) => {
     names[`#key${index}`] = name;
@@ -45,6 +45,8 @@ async function sweepTable(client: DynamoDBClient, table: TtlTable, nowS: number)
   for await (const page of pages) expired.push(...(page.Items ?? []));
   let deleted = 0;
   for (const item of expired) {
+    // A stopped sweeper deletes nothing more, even from a sweep already under way.
+    if (stopped()) break;
     const key = Object.fromEntries(table.keyNames.map((name) => [name, item[name] as AttributeValue]));
     try {
       // The condition spares an item whose TTL was pushed forward after the scan saw it.
@@ -63,12 +65,13 @@ async function sweepTable(client: DynamoDBClient, table: TtlTable, nowS: number)
 export function startTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
   const { client, tables, intervalMs, log } = options;
   let running: Promise<number> | undefined;
+  let stopped = false;
   const sweepNow = (): Promise<number> => {
     // One sweep at a time: a slow sweep and the next tick would otherwise delete the same items twice.
     running ??= (async () => {
       const nowS = Math.floor(Date.now() / 1000);
       let total = 0;
-      for (const table of tables) total += await sweepTable(client, table, nowS);
+      for (const table of tables) total += await sweepTable(client, table, nowS, () => stopped);
       if (total > 0) log.debug(`TTL sweep deleted ${total} expired item${total === 1 ? '' : 's'}`);
       return total;
     })().finally(() => {
@@ -80,5 +83,11 @@ export function startTtlSweeper(options: TtlSweeperOptions): TtlSweeper {
     sweepNow().catch((error: unknown) => log.warn(`TTL sweep failed: ${error instanceof Error ? error.message : String(error)}`));
   }, intervalMs);
   timer.unref();
-  return { sweepNow, stop: () => clearInterval(timer) };
+  return {
+    sweepNow,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
