@@ -143,15 +143,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
     for (const pool of userPools.values()) routes.push(pool.httpHandler());
 
-    let claude: ClaudeStandIn | null = null;
-    if (!options.anthropicApiKey) {
-      claude = createClaudeStandIn({ log: log.child('claude'), ...options.claude });
-      const handler = claude.httpHandler();
-      routes.push((req, res) => (req.url?.startsWith('/claude/') ? handler(req, res) : Promise.resolve(false)));
-      const standIn = claude;
-      cleanups.push(() => standIn.close());
-    }
-
     const iam: IamPrincipal = {
       accessKeyId: sandboxCredentials.credentials.accessKeyId,
       secretAccessKey: sandboxCredentials.credentials.secretAccessKey,
@@ -159,6 +150,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       userArn: `arn:aws:sts::${template.accountId}:assumed-role/sandbox-function-role/sandbox`,
       username: 'AROASANDBOX:sandbox',
     };
+
+    let claude: ClaudeStandIn | null = null;
+    if (!options.anthropicApiKey) {
+      // The functions' role may call its Bedrock routes, signed as on AWS.
+      claude = createClaudeStandIn({ log: log.child('claude'), ...options.claude, iamPrincipals: [iam] });
+      const handler = claude.httpHandler();
+      routes.push((req, res) => (req.url?.startsWith('/claude/') ? handler(req, res) : Promise.resolve(false)));
+      const standIn = claude;
+      cleanups.push(() => standIn.close());
+    }
     const lambda = new LambdaService({
       functions: template.functions.map((f) => ({ ...f, onFailure: (_event, error) => log.child('lambda').error(`${f.name}: event dropped after retries: ${error.errorType}: ${error.errorMessage}`) })),
       log: log.child('lambda'),
@@ -171,7 +172,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: base,
         AWS_ENDPOINT_URL_LAMBDA: base,
-        ...(claude ? { ANTHROPIC_BASE_URL: `${base}/claude`, ANTHROPIC_API_KEY: 'sandbox' } : { ANTHROPIC_API_KEY: options.anthropicApiKey ?? '' }),
+        ...(claude
+          ? { ANTHROPIC_BASE_URL: `${base}/claude`, ANTHROPIC_API_KEY: 'sandbox', ANTHROPIC_BEDROCK_BASE_URL: `${base}/claude/bedrock` }
+          : { ANTHROPIC_API_KEY: options.anthropicApiKey ?? '' }),
       },
     });
     cleanups.push(() => lambda.stop());

@@ -1,5 +1,5 @@
 // The Anthropic API key: from ANTHROPIC_API_KEY, or read once per cold start from Secrets Manager and cached.
-import type { ChatConfig } from './config.ts';
+import type { ApiKeySource } from './config.ts';
 
 let cached: Promise<string> | undefined;
 
@@ -21,7 +21,7 @@ async function readSecret(arn: string): Promise<string> {
   return keyFromSecret(answer.SecretString);
 }
 
-export function anthropicApiKey(apiKey: ChatConfig['apiKey']): Promise<string> {
+export function anthropicApiKey(apiKey: ApiKeySource): Promise<string> {
   if (apiKey.source === 'env') return Promise.resolve(apiKey.value);
   cached ??= readSecret(apiKey.arn).catch((error: unknown) => {
     // A failed read is not cached: the next invocation tries again.

@@ -1,6 +1,6 @@
 // The chat function's typed configuration, read from the environment infra/ sets (one place, checked once).
 
-export type ClaudeProvider = 'anthropic' | 'bedrock';
+export type ClaudeProvider = ClaudeConfig['provider'];
 
 export interface ChatConfig {
   tableName: string;
@@ -20,10 +20,17 @@ export interface ChatConfig {
   historyTokenBudget: number;
   /** The most messages one history Query reads. */
   historyMaxMessages: number;
-  provider: ClaudeProvider;
-  /** An API key in the environment, or the ARN of a Secrets Manager secret holding it. */
-  apiKey: { source: 'env'; value: string } | { source: 'secret'; arn: string };
+  /** Where Claude is called: Anthropic's API with a key, or Amazon Bedrock signed with the function's role. */
+  claude: ClaudeConfig;
 }
+
+/** An API key in the environment, or the ARN of a Secrets Manager secret holding it. */
+export type ApiKeySource = { source: 'env'; value: string } | { source: 'secret'; arn: string };
+
+export type ClaudeConfig =
+  | { provider: 'anthropic'; apiKey: ApiKeySource }
+  /** `baseUrl` only when ANTHROPIC_BEDROCK_BASE_URL is set (the sandbox's stand-in); otherwise the region's endpoint. */
+  | { provider: 'bedrock'; region: string; baseUrl?: string };
 
 export class ConfigError extends Error {
   readonly errorType = 'ConfigError';
@@ -49,15 +56,18 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function providerOf(env: Env): ClaudeProvider {
+function claudeOf(env: Env, region: string): ClaudeConfig {
   const value = env['CLAUDE_PROVIDER'] ?? 'anthropic';
-  if (value === 'anthropic') return value;
-  // @anthropic-ai/bedrock-sdk is not a dependency yet: refuse clearly instead of failing on the first call.
-  if (value === 'bedrock') throw new ConfigError('CLAUDE_PROVIDER=bedrock is not supported yet: @anthropic-ai/bedrock-sdk is not installed');
+  if (value === 'anthropic') return { provider: value, apiKey: apiKeyOf(env) };
+  if (value === 'bedrock') {
+    // The function's role signs the calls (SigV4): no key is read, so none is needed.
+    const baseUrl = env['ANTHROPIC_BEDROCK_BASE_URL'];
+    return { provider: value, region: env['BEDROCK_REGION'] || region, ...(baseUrl ? { baseUrl } : {}) };
+  }
   throw new ConfigError(`CLAUDE_PROVIDER must be 'anthropic' or 'bedrock', got '${value}'`);
 }
 
-function apiKeyOf(env: Env): ChatConfig['apiKey'] {
+function apiKeyOf(env: Env): ApiKeySource {
   const key = env['ANTHROPIC_API_KEY'];
   if (key !== undefined && key !== '') return { source: 'env', value: key };
   const arn = env['ANTHROPIC_SECRET_ARN'];
@@ -66,10 +76,11 @@ function apiKeyOf(env: Env): ChatConfig['apiKey'] {
 }
 
 export function readConfig(env: Env = process.env): ChatConfig {
+  const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
   return {
     tableName: required(env, 'TABLE_NAME'),
     graphqlUrl: required(env, 'GRAPHQL_URL'),
-    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
+    region,
     stage: env['STAGE'] ?? 'dev',
     modelId: env['MODEL_ID'] ?? 'claude-sonnet-4-6',
     maxTokens: positiveInt(env, 'MAX_TOKENS', 4096),
@@ -79,7 +90,6 @@ export function readConfig(env: Env = process.env): ChatConfig {
     leaseMs: positiveInt(env, 'LEASE_MS', 30_000),
     historyTokenBudget: positiveInt(env, 'HISTORY_TOKEN_BUDGET', 50_000),
     historyMaxMessages: positiveInt(env, 'HISTORY_MAX_MESSAGES', 100),
-    provider: providerOf(env),
-    apiKey: apiKeyOf(env),
+    claude: claudeOf(env, region),
   };
 }

@@ -3,13 +3,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type Anthropic from '@anthropic-ai/sdk';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { anthropicApiKey } from './api-key.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type ClaudeConfig } from './config.ts';
 import { parseChatEvent } from './event.ts';
-import { createAnthropicClient } from './model.ts';
+import { createAnthropicClient, createBedrockClient, type ClaudeClient } from './model.ts';
 import { appSyncSender, credentialsFromEnv } from './publisher.ts';
 import { writeReply, type ReplySummary } from './reply.ts';
 import { createDocumentClient } from './table.ts';
@@ -24,12 +23,20 @@ const tracer = new Tracer({ serviceName, ...(process.env['AWS_XRAY_DAEMON_ADDRES
 const FINISH_MARGIN_MS = 10_000;
 
 let db: DynamoDBDocumentClient | undefined;
-let anthropic: { key: string; client: Anthropic } | undefined;
+/** The client of the cold start, kept while what it was made from (key, or region and credentials) is the same. */
+let claude: { made: string; client: ClaudeClient } | undefined;
 
-async function anthropicClient(apiKey: Parameters<typeof anthropicApiKey>[0]): Promise<Anthropic> {
-  const key = await anthropicApiKey(apiKey);
-  if (anthropic?.key !== key) anthropic = { key, client: createAnthropicClient(key) };
-  return anthropic.client;
+async function claudeClient(config: ClaudeConfig): Promise<ClaudeClient> {
+  if (config.provider === 'bedrock') {
+    const credentials = credentialsFromEnv();
+    const made = JSON.stringify(['bedrock', config.region, config.baseUrl, credentials]);
+    if (claude?.made !== made) claude = { made, client: await createBedrockClient(config, credentials) };
+    return claude.client;
+  }
+  const key = await anthropicApiKey(config.apiKey);
+  const made = JSON.stringify(['anthropic', key]);
+  if (claude?.made !== made) claude = { made, client: createAnthropicClient(key) };
+  return claude.client;
 }
 
 export async function handler(event: unknown, context?: Partial<Context>): Promise<ReplySummary> {
@@ -44,7 +51,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
     const summary = await writeReply(chatEvent, {
       config,
       db,
-      anthropic: () => anthropicClient(config.apiKey),
+      claude: () => claudeClient(config.claude),
       send: appSyncSender({ url: config.graphqlUrl, region: config.region, credentials: credentialsFromEnv() }),
       log,
       ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - FINISH_MARGIN_MS }),

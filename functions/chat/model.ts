@@ -1,13 +1,37 @@
-// Streams one reply from Claude. Failures before the first token are retried (retry.ts); after it, none are:
-// the text already published can't be taken back, so the failure ends the reply with the text kept.
+// Streams one reply from Claude, on Anthropic's API or on Amazon Bedrock. Failures before the first token are retried
+// (retry.ts); after it, none are: the text already published can't be taken back, so the failure ends the reply
+// with the text kept.
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { NO_USAGE, type TokenUsage } from './event.ts';
+import type { AwsCredentials } from './publisher.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, StreamCutError, type RetryPolicy } from './retry.ts';
+
+/** What a reply needs of a client: Anthropic's and AnthropicBedrock both have it. */
+export interface ClaudeClient {
+  messages: Pick<Anthropic['messages'], 'create'>;
+}
 
 /** The SDK retries nothing: retries are ours, so none ever happens after the first token. */
 export function createAnthropicClient(apiKey: string): Anthropic {
   return new Anthropic({ apiKey, maxRetries: 0 });
+}
+
+/**
+ * Claude on Bedrock, signed (SigV4) with the function role's credentials; never a bearer token from the environment.
+ * The SDK is loaded only here: the anthropic stage's bundle leaves it out (infra/functions.ts).
+ */
+export async function createBedrockClient(bedrock: { region: string; baseUrl?: string }, credentials: AwsCredentials): Promise<ClaudeClient> {
+  const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
+  return new AnthropicBedrock({
+    awsRegion: bedrock.region,
+    ...(bedrock.baseUrl === undefined ? {} : { baseURL: bedrock.baseUrl }),
+    apiKey: null,
+    awsAccessKey: credentials.accessKeyId,
+    awsSecretKey: credentials.secretAccessKey,
+    awsSessionToken: credentials.sessionToken ?? null,
+    maxRetries: 0,
+  });
 }
 
 export interface ModelResult {
@@ -87,7 +111,7 @@ class Attempt {
   }
 }
 
-export async function streamReply(client: Anthropic, params: Omit<MessageCreateParamsStreaming, 'stream'>, options: StreamOptions): Promise<StreamOutcome> {
+export async function streamReply(client: ClaudeClient, params: Omit<MessageCreateParamsStreaming, 'stream'>, options: StreamOptions): Promise<StreamOutcome> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   for (let attempt = 1; ; attempt++) {
     const current = new Attempt();

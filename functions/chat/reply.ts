@@ -1,6 +1,5 @@
 // One reply, start to end: claim, history, stream (coalesced publishes, checkpoints, stop), finish. Whatever
 // happens after the claim, the reply ends in the finish step: it is never left STREAMING.
-import type Anthropic from '@anthropic-ai/sdk';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationSk, messageSk, messagesPk, userPk } from '../../resolvers/keys.ts';
 import { Checkpointer } from './checkpoint.ts';
@@ -11,7 +10,7 @@ import type { ChatEvent, ReplyEventBody, TokenUsage } from './event.ts';
 import { NO_USAGE } from './event.ts';
 import { finalEvent, finishReply, type FinalReply, type FinalStatus } from './finish.ts';
 import { estimateTokens, loadHistory } from './history.ts';
-import { ModelStreamError, streamReply, type StreamOutcome } from './model.ts';
+import { ModelStreamError, streamReply, type ClaudeClient, type StreamOutcome } from './model.ts';
 import { buildPrompt } from './prompt.ts';
 import { Publisher, type SendEvent } from './publisher.ts';
 import { failureReason, type RetryPolicy } from './retry.ts';
@@ -28,8 +27,8 @@ export interface ReplyLog {
 export interface ReplyDeps {
   config: ChatConfig;
   db: DynamoDBDocumentClient;
-  /** Resolved after the claim: a failure to get a key (a secret read) ends the reply as ERROR. */
-  anthropic: () => Promise<Anthropic>;
+  /** Resolved after the claim: a failure to get a client (a secret read) ends the reply as ERROR. */
+  claude: () => Promise<ClaudeClient>;
   send: SendEvent;
   log: ReplyLog;
   /** Epoch ms by which the reply must be finished (the Lambda's timeout, less a margin). */
@@ -130,7 +129,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
     if (claimed.stopRequested) interrupt('stop');
     else {
       const [client, conversation, history] = await Promise.all([
-        deps.anthropic(),
+        deps.claude(),
         loadConversation(db, config.tableName, event),
         loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages }),
       ]);

@@ -13,7 +13,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 20_000 };
 
-const RETRYABLE_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
+// Bedrock's mid-stream exceptions reach the SDK as stream `error` events typed by their camel-cased name.
+const BEDROCK_RATE_LIMITED = new Set(['throttlingException', 'serviceQuotaExceededException']);
+const BEDROCK_SERVER = new Set(['internalServerException', 'modelStreamErrorException', 'serviceUnavailableException', 'modelTimeoutException', 'modelNotReadyException']);
+const RETRYABLE_TYPES = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error', ...BEDROCK_RATE_LIMITED, ...BEDROCK_SERVER]);
 
 /** Overloaded (529), rate limited (429), server errors (5xx), timeouts and lost connections; never a client error. */
 export function isRetryable(error: unknown): boolean {
@@ -57,8 +60,8 @@ export function failureReason(error: unknown): string {
   if (error instanceof APIConnectionError) return 'the connection was lost';
   if (error instanceof APIError) {
     if (error.status === 529 || error.type === 'overloaded_error') return 'overloaded';
-    if (error.status === 429 || error.type === 'rate_limit_error') return 'rate limited';
-    if ((error.status !== undefined && error.status >= 500) || error.type === 'api_error') return 'a server error';
+    if (error.status === 429 || error.type === 'rate_limit_error' || BEDROCK_RATE_LIMITED.has(error.type ?? '')) return 'rate limited';
+    if ((error.status !== undefined && error.status >= 500) || error.type === 'api_error' || BEDROCK_SERVER.has(error.type ?? '')) return 'a server error';
     if (error.status !== undefined) return `request refused with HTTP ${error.status}`;
   }
   if (error instanceof StreamCutError || isNetworkError(error)) return 'the connection was lost';

@@ -7,7 +7,7 @@ import type { CacheUsage } from './cache.ts';
 import { errorBody, ClaudeApiError } from './errors.ts';
 import { DELTAS_BEFORE_FAULT, type Fault } from './faults.ts';
 import type { Reply } from './reply-text.ts';
-import { pause, SseWriter } from './stream.ts';
+import { pause, type StreamWriter } from './stream.ts';
 import type { MessageRequest } from './validate.ts';
 
 export interface Pacing {
@@ -98,8 +98,13 @@ function firstTokenDelay(plan: ReplyPlan, pacing: Pacing): number {
   return plan.fault?.kind === 'slow_first_token' ? plan.fault.ms : pacing.firstTokenDelayMs;
 }
 
+/** Headers of a successful non-streaming answer, besides its content type and length. */
+export type AnswerHeaders = (plan: ReplyPlan, message: Message) => Record<string, string>;
+
+const anthropicHeaders: AnswerHeaders = (plan) => ({ 'request-id': plan.requestId, ...rateLimitHeaders() });
+
 /** Non-streaming: waits as long as generating would take, then answers the Message in one body. */
-export async function sendMessage(res: ServerResponse, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal): Promise<Outcome> {
+export async function sendMessage(res: ServerResponse, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal, headers: AnswerHeaders = anthropicHeaders): Promise<Outcome> {
   const perPiece = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
   await pause(firstTokenDelay(plan, pacing) + perPiece * plan.reply.pieces.length, signal);
   if (signal.aborted || plan.fault?.kind === 'cut_mid_stream') {
@@ -108,24 +113,19 @@ export async function sendMessage(res: ServerResponse, plan: ReplyPlan, pacing: 
   }
   // A non-streaming request cannot fail mid-way: the overload it meets is answered as a 529.
   if (plan.fault?.kind === 'error_mid_stream') throw new ClaudeApiError('overloaded_error', 'Overloaded');
-  const text = JSON.stringify(messageOf(plan, newId('msg')));
-  res.writeHead(200, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'request-id': plan.requestId,
-    ...rateLimitHeaders(),
-  });
+  const message = messageOf(plan, newId('msg'));
+  const text = JSON.stringify(message);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers(plan, message) });
   res.end(text);
   return { outputTokens: plan.reply.pieces.length, completed: true };
 }
 
 /** Streaming: message_start, content_block_start, ping, text deltas, content_block_stop, message_delta, message_stop. */
-export async function streamMessage(res: ServerResponse, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal): Promise<Outcome> {
-  const sse = new SseWriter(res, signal);
+export async function streamMessage(sse: StreamWriter, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal): Promise<Outcome> {
   const send = (event: RawMessageStreamEvent | { type: 'ping' }): Promise<void> => sse.event(event.type, event);
   const { reply } = plan;
   const message = messageOf(plan, newId('msg'));
-  sse.start({ 'request-id': plan.requestId, ...rateLimitHeaders() });
+  sse.start();
 
   // The start event carries the skeleton: no content, no stop reason, output_tokens 1 as the API sends it.
   await send({ type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(plan.usage, 1) } });

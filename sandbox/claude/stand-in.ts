@@ -1,12 +1,18 @@
-// The offline stand-in for Anthropic's Claude API: routes `<prefix>/v1/...`, checks auth and bodies, picks faults,
-// accounts the prompt cache, answers, logs one line a request and keeps counts for tests.
+// The offline stand-in for Anthropic's Claude API and for Claude on Amazon Bedrock: routes `<prefix>/v1/...` and
+// `<prefix>/model/{id}/invoke[-with-response-stream]`, checks auth and bodies, picks faults, accounts the prompt
+// cache, answers, logs one line a request and keeps counts for tests.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IamPrincipal } from '../appsync/auth.ts';
 import { BodyTooLargeError, readBody } from '../appsync/http.ts';
 import type { Logger } from '../log.ts';
+import { anthropicBodyOf, BedrockApiError, bedrockAnswerHeaders, bedrockErrorOf, bedrockRouteOf, checkModelId, checkSignature, sendBedrockError, type BedrockRoute } from './bedrock.ts';
 import { createPromptCache } from './cache.ts';
 import { ClaudeApiError, sendError } from './errors.ts';
+import { BedrockStreamWriter } from './event-stream.ts';
 import { faultError, FaultQueue, parseFault, type Fault, type FaultKind } from './faults.ts';
-import { newId, rateLimitHeaders, sendMessage, streamMessage, type Outcome, type Pacing, type ReplyPlan } from './messages.ts';
+import { newId, rateLimitHeaders, sendMessage, streamMessage, type AnswerHeaders, type Outcome, type Pacing, type ReplyPlan } from './messages.ts';
+import { SseWriter, type StreamWriter } from './stream.ts';
 import { composeReply, directivesOf } from './reply-text.ts';
 import { promptTokens } from './tokens.ts';
 import { validateMessageRequest, type MessageRequest } from './validate.ts';
@@ -19,10 +25,12 @@ export interface ClaudeStandInOptions {
   firstTokenDelayMs?: number;
   /** Clock of the prompt cache's lifetimes; tests move it to expire entries. */
   now?: () => number;
+  /** Who may call the Bedrock routes (SigV4); none when not given. */
+  iamPrincipals?: readonly IamPrincipal[];
 }
 
 export interface ClaudeStandInStats {
-  /** Requests answered under `/v1/`, whatever the outcome. */
+  /** Requests answered under `/v1/` and Bedrock's `/model/`, whatever the outcome. */
   requests: number;
   /** Requests by the fault they met; `none` for the rest. */
   byFault: Partial<Record<FaultKind | 'none', number>>;
@@ -47,9 +55,11 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export const FAULT_HEADER = 'x-standin-fault';
 
-type Route = 'messages' | 'count_tokens' | 'unknown';
+type Route = 'messages' | 'count_tokens' | 'unknown' | BedrockRoute;
 
 function routeOf(url: string | undefined): Route | undefined {
+  const bedrock = bedrockRouteOf(url);
+  if (bedrock) return bedrock;
   const path = new URL(url ?? '/', 'http://stand-in').pathname.replace(/\/+$/, '');
   const at = path.indexOf('/v1/');
   if (at < 0) return path.endsWith('/v1') ? 'unknown' : undefined;
@@ -59,14 +69,16 @@ function routeOf(url: string | undefined): Route | undefined {
   return 'unknown';
 }
 
-async function parseBody(req: IncomingMessage): Promise<unknown> {
-  let text: string;
+async function bodyOf(req: IncomingMessage): Promise<string> {
   try {
-    text = await readBody(req, MAX_BODY_BYTES);
+    return await readBody(req, MAX_BODY_BYTES);
   } catch (error) {
     if (error instanceof BodyTooLargeError) throw new ClaudeApiError('request_too_large', 'Request exceeds the maximum allowed number of bytes.');
     throw error;
   }
+}
+
+function parseBody(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -103,14 +115,24 @@ export function createClaudeStandIn(options: ClaudeStandInOptions): ClaudeStandI
     return fault;
   }
 
-  async function answer(res: ServerResponse, requestId: string, request: MessageRequest, fault: Fault | undefined): Promise<string> {
+  /** How an answer is written: Anthropic's SSE and headers, or Bedrock's event stream and headers. */
+  interface Dialect {
+    writer(res: ServerResponse, signal: AbortSignal, requestId: string): StreamWriter;
+    headers?: AnswerHeaders;
+  }
+  const anthropic: Dialect = { writer: (res, signal, requestId) => new SseWriter(res, signal, { 'request-id': requestId, ...rateLimitHeaders() }) };
+  const bedrock: Dialect = { writer: (res, signal, requestId) => new BedrockStreamWriter(res, signal, requestId), headers: bedrockAnswerHeaders };
+
+  async function answer(res: ServerResponse, requestId: string, request: MessageRequest, fault: Fault | undefined, dialect: Dialect): Promise<string> {
     const early = fault && faultError(fault);
     if (early) throw early;
     const plan: ReplyPlan = { request, reply: composeReply(request), usage: cache.account(request), fault, requestId };
     log.debug(`answering ${request.stream ? 'a stream' : 'a message'} of ${plan.reply.pieces.length} tokens for ${requestId}`);
     const controller = new AbortController();
     res.on('close', () => controller.abort());
-    const run = (request.stream ? streamMessage : sendMessage)(res, plan, pacing, controller.signal);
+    const run = request.stream
+      ? streamMessage(dialect.writer(res, controller.signal, requestId), plan, pacing, controller.signal)
+      : sendMessage(res, plan, pacing, controller.signal, dialect.headers);
     open.set(controller, run.catch(() => undefined));
     try {
       const outcome: Outcome = await run;
@@ -123,12 +145,13 @@ export function createClaudeStandIn(options: ClaudeStandInOptions): ClaudeStandI
 
   /** Answers one request; `met.fault` records the fault it met, also when that fault is the error thrown. */
   async function serve(req: IncomingMessage, res: ServerResponse, route: Route, requestId: string, met: { fault?: Fault }): Promise<string> {
+    if (typeof route === 'object') return serveBedrock(req, res, route, requestId, met);
     if (route === 'unknown' || req.method !== 'POST') throw new ClaudeApiError('not_found_error', 'Not Found');
     // Any key is accepted; its value is never logged.
     if (req.headers['x-api-key'] === undefined && req.headers.authorization === undefined) {
       throw new ClaudeApiError('authentication_error', 'x-api-key header is required');
     }
-    const body = await parseBody(req);
+    const body = parseBody(await bodyOf(req));
     if (route === 'count_tokens') {
       const request = validateMessageRequest(body, { countTokens: true });
       const text = JSON.stringify({ input_tokens: promptTokens(request) });
@@ -139,14 +162,27 @@ export function createClaudeStandIn(options: ClaudeStandInOptions): ClaudeStandI
     const request = validateMessageRequest(body);
     const fault = faultFor(req, request);
     if (fault) met.fault = fault;
-    return answer(res, requestId, request, fault);
+    return answer(res, requestId, request, fault, anthropic);
+  }
+
+  /** InvokeModel and InvokeModelWithResponseStream: the signature first, as AWS checks it before the body. */
+  async function serveBedrock(req: IncomingMessage, res: ServerResponse, route: BedrockRoute, requestId: string, met: { fault?: Fault }): Promise<string> {
+    if (req.method !== 'POST') throw new ClaudeApiError('not_found_error', 'Not Found');
+    const text = await bodyOf(req);
+    await checkSignature(req, text, options.iamPrincipals ?? []);
+    checkModelId(route.modelId);
+    const request = validateMessageRequest(anthropicBodyOf(parseBody(text), route));
+    const fault = faultFor(req, request);
+    if (fault) met.fault = fault;
+    return `bedrock ${await answer(res, requestId, request, fault, bedrock)}`;
   }
 
   function httpHandler(): HttpHandler {
     return async (req, res) => {
       const route = routeOf(req.url);
       if (!route) return false;
-      const requestId = newId('req');
+      // Bedrock's request ids are UUIDs; Anthropic's are `req_01...`.
+      const requestId = typeof route === 'object' ? randomUUID() : newId('req');
       const started = `${req.method ?? 'GET'} ${req.url ?? '/'}`;
       const met: { fault?: Fault } = {};
       const faultNote = (): string => (met.fault ? ` fault=${met.fault.kind}` : '');
@@ -155,9 +191,13 @@ export function createClaudeStandIn(options: ClaudeStandInOptions): ClaudeStandI
         count(200, met.fault);
         log.info(`${started} 200 ${line}${faultNote()}`);
       } catch (error) {
-        const apiError = error instanceof ClaudeApiError ? error : new ClaudeApiError('api_error', 'Internal server error');
-        if (!(error instanceof ClaudeApiError)) log.error(`${started} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        if (!res.headersSent && !res.destroyed) sendError(res, apiError, requestId);
+        const expected = error instanceof ClaudeApiError || error instanceof BedrockApiError;
+        if (!expected) log.error(`${started} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        const apiError = typeof route === 'object' ? bedrockErrorOf(error) : error instanceof ClaudeApiError ? error : new ClaudeApiError('api_error', 'Internal server error');
+        if (!res.headersSent && !res.destroyed) {
+          if (apiError instanceof BedrockApiError) sendBedrockError(res, apiError, requestId);
+          else sendError(res, apiError, requestId);
+        }
         count(apiError.status, met.fault);
         log.info(`${started} ${apiError.status} ${apiError.errorType}: ${apiError.message}${faultNote()}`);
       }

@@ -8,22 +8,28 @@ const base = { TABLE_NAME: 't', GRAPHQL_URL: 'https://x/graphql', ANTHROPIC_API_
 
 describe('the configuration', () => {
   it('has the documented defaults', () => {
-    expect(readConfig(base)).toMatchObject({ modelId: 'claude-sonnet-4-6', maxTokens: 4096, flushMs: 100, flushMaxChars: 2000, checkpointMs: 2000, leaseMs: 30_000, historyTokenBudget: 50_000, provider: 'anthropic', apiKey: { source: 'env', value: 'k' } });
+    expect(readConfig(base)).toMatchObject({ modelId: 'claude-sonnet-4-6', maxTokens: 4096, flushMs: 100, flushMaxChars: 2000, checkpointMs: 2000, leaseMs: 30_000, historyTokenBudget: 50_000, claude: { provider: 'anthropic', apiKey: { source: 'env', value: 'k' } } });
   });
 
   it('takes the key from Secrets Manager when only an ARN is given', () => {
-    expect(readConfig({ ...base, ANTHROPIC_API_KEY: '', ANTHROPIC_SECRET_ARN: 'arn:s' }).apiKey).toEqual({ source: 'secret', arn: 'arn:s' });
+    expect(readConfig({ ...base, ANTHROPIC_API_KEY: '', ANTHROPIC_SECRET_ARN: 'arn:s' }).claude).toEqual({ provider: 'anthropic', apiKey: { source: 'secret', arn: 'arn:s' } });
   });
 
   it.each([
     [{ ...base, TABLE_NAME: undefined }, /TABLE_NAME/],
     [{ ...base, FLUSH_MS: '-1' }, /FLUSH_MS/],
-    [{ ...base, CLAUDE_PROVIDER: 'bedrock' }, /bedrock/],
     [{ ...base, CLAUDE_PROVIDER: 'openai' }, /CLAUDE_PROVIDER/],
     [{ ...base, ANTHROPIC_API_KEY: undefined }, /ANTHROPIC_SECRET_ARN/],
   ])('refuses a bad environment clearly (%#)', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('calls Bedrock in the function\'s region, or BEDROCK_REGION, and needs no Anthropic key for it', () => {
+    const bedrock = { TABLE_NAME: 't', GRAPHQL_URL: 'https://x/graphql', CLAUDE_PROVIDER: 'bedrock', AWS_REGION: 'eu-west-1' };
+    expect(readConfig(bedrock).claude).toEqual({ provider: 'bedrock', region: 'eu-west-1' });
+    expect(readConfig({ ...bedrock, BEDROCK_REGION: 'us-west-2', ANTHROPIC_BEDROCK_BASE_URL: 'http://127.0.0.1:1/bedrock' }).claude)
+      .toEqual({ provider: 'bedrock', region: 'us-west-2', baseUrl: 'http://127.0.0.1:1/bedrock' });
   });
 
   it('reads a key kept in a secret as text or as JSON', () => {
