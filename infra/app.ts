@@ -44,8 +44,8 @@ export function createApp(options: ChatAppOptions = {}): { app: App; stack: Chat
 }
 
 /** Synthesizes the stage into `outdir` (validation off, functions bundled) and returns the stack's name. */
-export function synthesize(outdir: string, stage: Stage = 'dev'): string {
-  const { app, stack } = createApp({ outdir, stage });
+export function synthesize(outdir: string, stage: Stage = 'dev', context: Record<string, unknown> = {}): string {
+  const { app, stack } = createApp({ outdir, stage, context });
   app.synth();
   return stack.stackName;
 }

@@ -1,5 +1,6 @@
 // What differs between the dev and prod stages, and the tunables both pass to the API and the functions.
-// Any value can be overridden with CDK context: `npx cdk deploy -c stage=prod -c modelId=claude-opus-4-1`.
+// Any value can be overridden with CDK context: `npx cdk deploy -c stage=prod -c modelId=claude-opus-4-1`;
+// `-c claudeProvider=bedrock` calls Claude on Amazon Bedrock with the function's role instead of an API key.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,8 @@ import type { Node } from 'constructs';
 
 export type Stage = 'dev' | 'prod';
 export const STAGES: readonly Stage[] = ['dev', 'prod'];
+
+export type ClaudeProvider = 'anthropic' | 'bedrock';
 
 /** The repository root: schema.graphql, resolvers/, functions/ and package.json live here. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +19,8 @@ export interface StageConfig {
   prod: boolean;
   /** package.json's version, reported by Query.health. */
   version: string;
+  /** Anthropic's API (key in Secrets Manager) or Amazon Bedrock (SigV4 with the function's role). */
+  claudeProvider: ClaudeProvider;
   modelId: string;
   dailyTokenQuota: number;
   maxTokens: number;
@@ -30,7 +35,8 @@ export interface StageConfig {
   alarmEmail: string | undefined;
 }
 
-const DEFAULT_MODEL_ID = 'claude-sonnet-4-6';
+/** Bedrock's id is a global cross-region inference profile: on-demand calls to recent Claude models need one. */
+const DEFAULT_MODEL_IDS: Record<ClaudeProvider, string> = { anthropic: 'claude-sonnet-4-6', bedrock: 'global.anthropic.claude-sonnet-4-6' };
 const NUMBERS = {
   dailyTokenQuota: 200_000,
   maxTokens: 4096,
@@ -65,11 +71,14 @@ export function stageConfig(stage: Stage, node: Node): StageConfig {
   };
   const email: unknown = node.tryGetContext('alarmEmail');
   const prod = stage === 'prod';
+  const provider: unknown = node.tryGetContext('claudeProvider') ?? 'anthropic';
+  if (provider !== 'anthropic' && provider !== 'bedrock') throw new Error(`context claudeProvider=${JSON.stringify(provider)}: expected 'anthropic' or 'bedrock'`);
   return {
     stage,
     prod,
     version: packageVersion(),
-    modelId: text('modelId', DEFAULT_MODEL_ID),
+    claudeProvider: provider,
+    modelId: text('modelId', DEFAULT_MODEL_IDS[provider]),
     dailyTokenQuota: number('dailyTokenQuota'),
     maxTokens: number('maxTokens'),
     flushMs: number('flushMs'),

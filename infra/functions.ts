@@ -2,7 +2,7 @@
 // (global sign-out and clean-up). Bundled by the local esbuild, Node 22 on arm64, each with its own role.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -40,20 +40,24 @@ export class ChatFunctions extends Construct {
   readonly chat: NodejsFunction;
   readonly account: NodejsFunction;
   readonly failedEvents: sqs.Queue;
-  readonly anthropicSecret: secretsmanager.Secret;
+  /** Only with the anthropic provider: Bedrock is called with the function's role, no key. */
+  readonly anthropicSecret: secretsmanager.Secret | undefined;
 
   constructor(scope: Construct, id: string, { config, table, api, userPool, entries }: ChatFunctionsProps) {
     super(scope, id);
     const removalPolicy = config.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    const bedrock = config.claudeProvider === 'bedrock';
     // The key is put in after the first deploy: `aws secretsmanager put-secret-value --secret-id <AnthropicSecretArn>`.
-    this.anthropicSecret = new secretsmanager.Secret(this, 'AnthropicApiKey', {
+    this.anthropicSecret = bedrock ? undefined : new secretsmanager.Secret(this, 'AnthropicApiKey', {
       description: `Anthropic API key of the chat function (${config.stage}); set its value after deploying`,
       removalPolicy,
     });
-    Validations.of(this.anthropicSecret).acknowledge(
-      { id: 'AwsSolutions-SMG4', reason: 'An Anthropic API key is issued in the Anthropic console; Secrets Manager cannot rotate it.' },
-    );
+    if (this.anthropicSecret) {
+      Validations.of(this.anthropicSecret).acknowledge(
+        { id: 'AwsSolutions-SMG4', reason: 'An Anthropic API key is issued in the Anthropic console; Secrets Manager cannot rotate it.' },
+      );
+    }
 
     // Async invocations that fail are kept here (no retries: a turn is claimed once; DESIGN.md §4).
     this.failedEvents = new sqs.Queue(this, 'ChatFailedEvents', {
@@ -79,7 +83,7 @@ export class ChatFunctions extends Construct {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'chat',
         GRAPHQL_URL: api.graphqlUrl,
-        ANTHROPIC_SECRET_ARN: this.anthropicSecret.secretArn,
+        ...(this.anthropicSecret ? { ANTHROPIC_SECRET_ARN: this.anthropicSecret.secretArn } : { CLAUDE_PROVIDER: 'bedrock' }),
         MODEL_ID: config.modelId,
         MAX_TOKENS: String(config.maxTokens),
         FLUSH_MS: String(config.flushMs),
@@ -87,9 +91,12 @@ export class ChatFunctions extends Construct {
         LEASE_MS: String(config.leaseMs),
         HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
       },
+      // The Bedrock SDK is loaded only when the provider is bedrock: the anthropic bundle leaves it out.
+      externalModules: bedrock ? [] : ['@anthropic-ai/bedrock-sdk'],
     });
     this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: CHAT_TABLE_ACTIONS, resources: [table.tableArn] }));
-    this.anthropicSecret.grantRead(this.chat);
+    if (this.anthropicSecret) this.anthropicSecret.grantRead(this.chat);
+    else this.grantBedrock(config.modelId);
     // Only the IAM-only mutation: arn:...:apis/<id>/types/Mutation/fields/publishReplyEvent.
     api.grantMutation(this.chat, 'publishReplyEvent');
 
@@ -102,6 +109,29 @@ export class ChatFunctions extends Construct {
     this.account.addToRolePolicy(new iam.PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [userPool.userPoolArn] }));
   }
 
+  /**
+   * Streaming calls to the configured model only. An inference profile (`global.`, `us.` ...) routes each call to
+   * the foundation model in a region of its choosing, so the role needs the profile and the model in any region.
+   */
+  private grantBedrock(modelId: string): void {
+    const stack = Stack.of(this);
+    const arn = (region: string, account: string, resource: string): string => `arn:${stack.partition}:bedrock:${region}:${account}:${resource}`;
+    const profile = /^(?:[a-z]+(?:-[a-z]+)?)\.(anthropic\..+)$/.exec(modelId);
+    const model = profile?.[1];
+    const resources = modelId.startsWith('arn:')
+      ? [modelId]
+      : model
+        ? [arn(stack.region, stack.account, `inference-profile/${modelId}`), arn('*', '', `foundation-model/${model}`)]
+        : [arn(stack.region, '', `foundation-model/${modelId}`)];
+    this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModelWithResponseStream'], resources }));
+    if (model && this.chat.role) {
+      Validations.of(this.chat.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model}]`,
+        reason: 'A cross-region inference profile serves the one configured Claude model from any region of its geography: only the region of the foundation model ARN is a wildcard.',
+      });
+    }
+  }
+
   /** A bundled function with its own log group (retention) and a role that may write only there. */
   private nodeFunction(id: string, entry: string, config: StageConfig, props: {
     description: string;
@@ -109,7 +139,9 @@ export class ChatFunctions extends Construct {
     environment: Record<string, string>;
     retryAttempts?: number;
     onFailure?: SqsDestination;
+    externalModules?: string[];
   }): NodejsFunction {
+    const { externalModules = [], ...functionProps } = props;
     if (!existsSync(entry)) {
       throw new Error(`${relative(ROOT, entry)} is missing: the ${id.toLowerCase()} function's handler (export 'handler') must exist before the stack can be synthesized`);
     }
@@ -133,14 +165,14 @@ export class ChatFunctions extends Construct {
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      ...props,
+      ...functionProps,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
         sourceMap: false,
         // Everything is bundled, the AWS SDK too: the versions in package-lock.json are the ones tested in the sandbox.
-        externalModules: [],
+        externalModules,
         mainFields: ['module', 'main'],
         // CommonJS dependencies inside an ES module bundle still call require().
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -54,7 +54,7 @@ export class ChatApiStack extends Stack {
     output('TableName', table.tableName, 'The DynamoDB table');
     output('ChatFunctionName', functions.chat.functionName, 'The chat function');
     output('AccountFunctionName', functions.account.functionName, 'The account function');
-    output('AnthropicSecretArn', functions.anthropicSecret.secretArn, 'Put the Anthropic API key here after the first deploy');
+    if (functions.anthropicSecret) output('AnthropicSecretArn', functions.anthropicSecret.secretArn, 'Put the Anthropic API key here after the first deploy');
     output('ChatFailedEventsQueueUrl', functions.failedEvents.queueUrl, 'Async chat turns that failed');
     output('AlarmTopicArn', alarms.topic.topicArn, 'Subscribe to receive alarms');
   }

@@ -40,7 +40,7 @@ export interface ChatHarness {
   /** The stand-in answering now; `useStandIn` swaps in one with other pacing. */
   standIn: ClaudeStandIn;
   useStandIn(tokensPerSecond: number): ClaudeStandIn;
-  seedTurn(options: { content: string; title?: string | null; systemPrompt?: string; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[] }): Promise<Turn>;
+  seedTurn(options: { content: string; title?: string | null; systemPrompt?: string; model?: string; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[] }): Promise<Turn>;
   subscribe(conversationId: string): Promise<EventLog>;
   read(key: { pk: string; sk: string }): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -56,7 +56,9 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
   const stackName = synthChatTestApp(cdkOut);
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused' });
   const log = createLogger('claude', memorySink());
-  const make = (tokensPerSecond: number): ClaudeStandIn => createClaudeStandIn({ log, tokensPerSecond });
+  // The function signs Bedrock calls with the AWS_* keys set below.
+  const principal = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };
+  const make = (tokensPerSecond: number): ClaudeStandIn => createClaudeStandIn({ log, tokensPerSecond, iamPrincipals: [principal] });
   let standIn = make(0);
   const server = http.createServer((req, res) => {
     void standIn.httpHandler()(req, res).then((handled) => { if (!handled) res.writeHead(404).end(); });
@@ -71,6 +73,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     AWS_SECRET_ACCESS_KEY: 'sandbox',
     AWS_REGION: 'us-east-1',
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/claude`,
+    ANTHROPIC_BEDROCK_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/claude/bedrock`,
     ANTHROPIC_API_KEY: 'sandbox',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -97,7 +100,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     await db.send(new PutCommand({ TableName: tableName, Item: { pk, sk: messageSk(replyId), id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now, replyTo: userMessageId, stopRequested: false } }));
     const conversationKey = { pk: userPk(user.sub), sk: conversationSk(conversationId) };
     await db.send(new PutCommand({ TableName: tableName, Item: {
-      ...conversationKey, id: conversationId, title: options.title === undefined ? 'A conversation' : options.title, model: 'claude-sonnet-4-6',
+      ...conversationKey, id: conversationId, title: options.title === undefined ? 'A conversation' : options.title, model: options.model ?? 'claude-sonnet-4-6',
       systemPrompt: options.systemPrompt ?? null, createdAt: now, updatedAt: now, messageCount: (options.earlier?.length ?? 0) + 2, activeReplyId: replyId,
       gsi1pk: userPk(user.sub), gsi1sk: recencySk(now, conversationId),
     } }));

@@ -1,9 +1,7 @@
 // The chat stack's resources in dev and prod: table, functions, IAM, API settings, WAF and outputs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildStage, type SynthesizedStage } from './synth.ts';
-
-type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+import { actionsOf, buildStage, lambdaOf, statementsOf, type Resources, type SynthesizedStage } from './synth.ts';
 
 let dev: SynthesizedStage;
 let prod: SynthesizedStage;
@@ -22,25 +20,6 @@ afterAll(() => {
   prod.dispose();
 });
 
-/** The one Lambda function whose POWERTOOLS_SERVICE_NAME is `service`. */
-function lambdaOf(template: Template, service: string): [string, Record<string, unknown>] {
-  const functions = template.findResources('AWS::Lambda::Function', {
-    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: service } } },
-  }) as Resources;
-  const entries = Object.entries(functions);
-  expect(entries).toHaveLength(1);
-  const [logicalId, resource] = entries[0] ?? ['', { Properties: {} }];
-  return [logicalId, resource.Properties];
-}
-
-/** Every IAM statement attached to the role of the given function. */
-function statementsOf(template: Template, functionProperties: Record<string, unknown>): { Action: unknown; Resource: unknown }[] {
-  const roleId = (functionProperties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }) as Resources;
-  return Object.values(policies).flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
-}
-
-const actionsOf = (statement: { Action: unknown }): string[] => [statement.Action].flat() as string[];
 
 describe('the chat stack', () => {
   it('keys the table on string pk and sk, billed per request, with TTL on expiresAt', () => {

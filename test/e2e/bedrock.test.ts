@@ -1,0 +1,64 @@
+// The product synthesized with `-c claudeProvider=bedrock`, bundled as it deploys, served by the sandbox: the chat
+// function calls the stand-in's Bedrock routes, signed with the sandbox's function credentials.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { synthesize } from '../../infra/app.ts';
+import type { RawClient } from '../integration/sandbox/ws-client.ts';
+import { api, conversation, ended, events, GET_MESSAGE, send, startProduct, subscribe, user, type Product, type User } from './product.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'product-bedrock-'));
+let p: Product;
+let ana: User;
+let socket: RawClient | undefined;
+
+beforeAll(async () => {
+  const cdkOut = join(dir, 'cdk.out');
+  const stackName = synthesize(cdkOut, 'dev', { claudeProvider: 'bedrock' });
+  p = await startProduct({ cdkOut, stackName, claude: { tokensPerSecond: 400 } });
+  ana = await user(p.sandbox, 'ana@example.com');
+}, 180_000);
+
+afterAll(async () => {
+  socket?.close();
+  await p?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the product on Claude on Bedrock', () => {
+  it('streams a reply from Bedrock to the subscription and stores exactly the streamed text', async () => {
+    // Arrange
+    const c = await conversation(p.sandbox, ana);
+    socket = await subscribe(p.sandbox, ana, c);
+
+    // Act
+    const turn = await send(p.sandbox, ana, c, 'Tell me about rivers.');
+    const done = await ended(socket, turn.reply.id);
+
+    // Assert
+    const deltas = events(socket).filter((e) => e.messageId === turn.reply.id && e.type === 'DELTA').map((e) => e.text ?? '').join('');
+    const stored = (await api(p.sandbox, ana)(GET_MESSAGE, { c, id: turn.reply.id })).body.data?.getMessage as { content: string; status: string };
+    expect(done).toMatchObject({ type: 'DONE', status: 'COMPLETE' });
+    expect(stored).toMatchObject({ status: 'COMPLETE', content: deltas });
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(p.logs.records.some((r) => /POST \/claude\/bedrock\/model\/global\.anthropic\.claude-sonnet-4-6\/invoke-with-response-stream 200 bedrock/.test(r.message))).toBe(true);
+  });
+
+  it('bundles the Bedrock SDK into the chat function only when the provider is bedrock', () => {
+    const bundleOf = (cdkOut: string): string => {
+      const assets = readdirSync(cdkOut).filter((name) => name.startsWith('asset.'));
+      const chat = assets.map((name) => join(cdkOut, name, 'index.mjs')).map((file) => { try { return readFileSync(file, 'utf8'); } catch { return ''; } });
+      return chat.find((code) => code.includes('publishReplyEvent')) ?? '';
+    };
+    // The path Bedrock's SDK rewrites requests to: only @anthropic-ai/bedrock-sdk has it (a boolean, not the bundle, is compared).
+    const hasBedrockSdk = (code: string): boolean => code.includes('invoke-with-response-stream');
+    expect(hasBedrockSdk(bundleOf(join(dir, 'cdk.out')))).toBe(true);
+    const anthropicOut = process.env.PRODUCT_CDK_OUT;
+    if (anthropicOut) {
+      const anthropicBundle = bundleOf(anthropicOut);
+      expect(anthropicBundle.length).toBeGreaterThan(0);
+      expect(hasBedrockSdk(anthropicBundle)).toBe(false);
+    }
+  });
+});
