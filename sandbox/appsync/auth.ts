@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AUTH_TYPE_NAMES, cognitoIdentity, iamIdentity, type AuthMode } from './runtime/context.ts';
 import type { ApiModel, AuthProvider } from '../template/load.ts';
 
@@ -85,13 +85,38 @@ export async function authenticate(request: SignedRequest, config: AuthConfig): 
   return refused('Missing authorization header');
 }
 
+/**
+ * The pool's key set as jose imports it, kept between requests: createLocalJWKSet imports each key once
+ * and remembers it, so a new set per request imported the RSA key every time. A pool whose JWKS changes
+ * (a key rotated) gets a new set. Every token is still verified against it.
+ */
+const keySets = new WeakMap<UserPoolVerifier, { jwks: string; getKey: JWTVerifyGetKey }>();
+
+function keySetOf(pool: UserPoolVerifier): JWTVerifyGetKey {
+  const jwks = pool.jwks();
+  const text = JSON.stringify(jwks);
+  const cached = keySets.get(pool);
+  if (cached?.jwks === text) return cached.getKey;
+  const getKey = createLocalJWKSet(jwks);
+  keySets.set(pool, { jwks: text, getKey });
+  return getKey;
+}
+
+const clientPatterns = new Map<string, RegExp>();
+
+function clientPattern(appIdClientRegex: string): RegExp {
+  let pattern = clientPatterns.get(appIdClientRegex);
+  if (!pattern) clientPatterns.set(appIdClientRegex, (pattern = new RegExp(`^(?:${appIdClientRegex})$`)));
+  return pattern;
+}
+
 async function verifyUserPoolToken(token: string, provider: AuthProvider, config: AuthConfig, sourceIp: string[]): Promise<AuthResult> {
   const pool = config.userPools.find((p) => p.poolId === provider.userPoolId);
   if (!pool) return refused('Valid authorization header not provided.');
   let claims: JWTPayload;
   try {
     const now = config.now?.();
-    ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(pool.jwks()), {
+    ({ payload: claims } = await jwtVerify(token, keySetOf(pool), {
       issuer: pool.issuer,
       algorithms: ['RS256'],
       ...(now === undefined ? {} : { currentDate: new Date(now) }),
@@ -105,7 +130,7 @@ async function verifyUserPoolToken(token: string, provider: AuthProvider, config
   if ((tokenUse !== 'id' && tokenUse !== 'access') || typeof clientId !== 'string' || !pool.clientIds.includes(clientId)) {
     return refused('Valid authorization header not provided.');
   }
-  if (provider.appIdClientRegex !== undefined && !new RegExp(`^(?:${provider.appIdClientRegex})$`).test(clientId)) {
+  if (provider.appIdClientRegex !== undefined && !clientPattern(provider.appIdClientRegex).test(clientId)) {
     return refused('Valid authorization header not provided.');
   }
   if (pool.isRevoked?.(claims)) return refused('Token has been revoked.');

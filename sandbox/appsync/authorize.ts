@@ -29,10 +29,20 @@ function typeRules(type: GraphQLObjectType): Rule[] {
   return [type.astNode, ...type.extensionASTNodes].flatMap((node) => rules(node?.directives));
 }
 
-/** Whether `caller` may resolve `field` of `parentType`. */
-export function fieldAllowed(parentType: GraphQLObjectType, field: GraphQLField<unknown, unknown>, caller: Caller, defaultMode: AuthMode): boolean {
+/** A field's effective rules, read once: a schema's types and fields never change. */
+const ruleCache = new WeakMap<GraphQLField<unknown, unknown>, { parentType: GraphQLObjectType; defaultMode: AuthMode; rules: Rule[] }>();
+
+function effectiveRules(parentType: GraphQLObjectType, field: GraphQLField<unknown, unknown>, defaultMode: AuthMode): Rule[] {
+  const cached = ruleCache.get(field);
+  if (cached?.parentType === parentType && cached.defaultMode === defaultMode) return cached.rules;
   const own = rules(field.astNode?.directives);
   const inherited = own.length > 0 ? own : typeRules(parentType);
-  const effective: Rule[] = inherited.length > 0 ? inherited : [{ mode: defaultMode, groups: null }];
-  return effective.some((rule) => rule.mode === caller.mode && (rule.groups === null || rule.groups.some((g) => caller.groups.includes(g))));
+  const effective = inherited.length > 0 ? inherited : [{ mode: defaultMode, groups: null }];
+  ruleCache.set(field, { parentType, defaultMode, rules: effective });
+  return effective;
+}
+
+/** Whether `caller` may resolve `field` of `parentType`. */
+export function fieldAllowed(parentType: GraphQLObjectType, field: GraphQLField<unknown, unknown>, caller: Caller, defaultMode: AuthMode): boolean {
+  return effectiveRules(parentType, field, defaultMode).some((rule) => rule.mode === caller.mode && (rule.groups === null || rule.groups.some((g) => caller.groups.includes(g))));
 }

@@ -1,8 +1,8 @@
 // Executes GraphQL operations as AppSync does: parse and validate, authorize each field by its
 // @aws_* directives, run its resolver, and answer in AppSync's response and error shapes.
 import {
-  execute, Kind, OperationTypeNode, parse, responsePathAsArray, validate, type DocumentNode, type ExecutionResult, type GraphQLFieldResolver,
-  type GraphQLError, type GraphQLSchema, type OperationDefinitionNode,
+  execute, Kind, OperationTypeNode, parse, responsePathAsArray, validate, type DocumentNode, type ExecutionResult, type FieldNode, type GraphQLFieldResolver,
+  type GraphQLError, type GraphQLResolveInfo, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import type { Caller } from './auth.ts';
 import { fieldAllowed } from './authorize.ts';
@@ -11,6 +11,7 @@ import type { AuthMode, ResolverInfo } from './runtime/context.ts';
 import { selectionSetGraphQL, selectionSetList } from './runtime/context.ts';
 import type { CompiledCode } from './runtime/module.ts';
 import type { ResolverInstance } from './runtime/execute.ts';
+import { DocumentCache } from './document-cache.ts';
 import type { Logger } from '../log.ts';
 import type { ApiModel, ResolverModel } from '../template/load.ts';
 
@@ -58,6 +59,9 @@ export class GraphqlEngine {
   private readonly resolvers: Map<string, ResolverModel>;
   private readonly defaultMode: AuthMode;
   private readonly functions: Map<string, { name: string; dataSourceName: string; hasCode: boolean }>;
+  private readonly documents = new DocumentCache();
+  /** A field node's selection, worked out once per cached document (the nodes are immutable). */
+  private readonly selections = new WeakMap<FieldNode, { list: readonly string[]; graphql: string }>();
 
   constructor(private readonly options: GraphqlEngineOptions) {
     this.resolvers = new Map(options.api.resolvers.map((r) => [`${r.typeName}.${r.fieldName}`, r]));
@@ -99,16 +103,8 @@ export class GraphqlEngine {
 
   /** Parses, validates and runs one request for an authenticated caller. */
   async run(request: GraphqlRequest, caller: Caller, headers: Record<string, string>): Promise<ExecuteOutcome> {
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return { response: { data: null, errors: [documentError(error as GraphQLError, 'Invalid syntax')] }, operation: null, mutations: [] };
-    }
-    const invalid = validate(this.options.schema, document);
-    if (invalid.length > 0) {
-      return { response: { data: null, errors: invalid.map((e) => documentError(e, 'Validation error')) }, operation: null, mutations: [] };
-    }
+    const document = this.documents.get(request.query) ?? this.parseAndValidate(request.query);
+    if (!('kind' in document)) return { response: { data: null, errors: document.errors }, operation: null, mutations: [] };
     const operation = pickOperation(document, request.operationName ?? null);
     if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
       const message = 'Subscriptions are served over the real-time endpoint (<graphql url>/realtime), not over HTTP.';
@@ -130,6 +126,20 @@ export class GraphqlEngine {
     return { response, operation, mutations };
   }
 
+  /** A valid document is kept for the next request with the same text; an invalid one answers its errors. */
+  private parseAndValidate(query: string): DocumentNode | { errors: AppSyncError[] } {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return { errors: [documentError(error as GraphQLError, 'Invalid syntax')] };
+    }
+    const invalid = validate(this.options.schema, document);
+    if (invalid.length > 0) return { errors: invalid.map((e) => documentError(e, 'Validation error')) };
+    this.documents.set(query, document);
+    return document;
+  }
+
   private mutationResults(operation: OperationDefinitionNode, data: Record<string, unknown> | null, context: ExecutionContext): MutationResult[] {
     const out: MutationResult[] = [];
     for (const selection of operation.selectionSet.selections) {
@@ -141,7 +151,11 @@ export class GraphqlEngine {
     return out;
   }
 
-  private readonly resolveField: GraphQLFieldResolver<unknown, ExecutionContext> = async (source, args, context, info) => {
+  /**
+   * Synchronous for fields without a resolver (most of a response: every field of every item), so
+   * graphql-js completes them without a promise each; a field with a resolver returns its run's promise.
+   */
+  private readonly resolveField: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
     const field = info.parentType.getFields()[info.fieldName];
     if (field && !fieldAllowed(info.parentType, field, context.caller, this.defaultMode)) {
       throw new FieldFailure({ message: `Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`, errorType: 'Unauthorized', data: null, errorInfo: null });
@@ -150,9 +164,14 @@ export class GraphqlEngine {
     if (!resolver) {
       return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
     }
+    return this.resolveWithResolver(resolver, source, args as Record<string, unknown>, context, info);
+  };
+
+  private async resolveWithResolver(resolver: ResolverModel, source: unknown, args: Record<string, unknown>, context: ExecutionContext, info: GraphQLResolveInfo): Promise<unknown> {
     const [fieldNode] = info.fieldNodes;
+    const selection = fieldNode ? this.selectionOf(fieldNode, info) : { list: [], graphql: '' };
     const run = await this.runFieldResolver(resolver, {
-      args: args as Record<string, unknown>,
+      args,
       caller: context.caller,
       headers: context.headers,
       source: source ?? null,
@@ -160,8 +179,9 @@ export class GraphqlEngine {
         fieldName: info.fieldName,
         parentTypeName: info.parentType.name,
         variables: info.variableValues,
-        selectionSetList: fieldNode ? selectionSetList(fieldNode, info.fragments) : [],
-        selectionSetGraphQL: fieldNode ? selectionSetGraphQL(fieldNode) : '',
+        // A copy: the resolver may change its ctx, never the cached list.
+        selectionSetList: [...selection.list],
+        selectionSetGraphQL: selection.graphql,
       },
     });
     const path = responsePathAsArray(info.path);
@@ -173,7 +193,16 @@ export class GraphqlEngine {
       throw new FieldFailure(run.error);
     }
     return run.value;
-  };
+  }
+
+  private selectionOf(fieldNode: FieldNode, info: GraphQLResolveInfo): { list: readonly string[]; graphql: string } {
+    let selection = this.selections.get(fieldNode);
+    if (!selection) {
+      selection = { list: selectionSetList(fieldNode, info.fragments), graphql: selectionSetGraphQL(fieldNode) };
+      this.selections.set(fieldNode, selection);
+    }
+    return selection;
+  }
 }
 
 function pickOperation(document: DocumentNode, name: string | null): OperationDefinitionNode | null {
