@@ -1,15 +1,32 @@
 // The CDK app: `npx cdk synth|deploy -c stage=dev|prod` (default dev), `npx tsx infra/app.ts` (writes cdk.out),
 // or in process: `synthesize(outdir, stage)` returns the stack's name, as the sandbox and tests use it.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from './nag.ts';
-import { isStage, type Stage } from './config.ts';
+import { isStage, ROOT, type Stage } from './config.ts';
 import type { FunctionEntries } from './functions.ts';
 import type { ResolverSpec } from './resolver-list.ts';
 import { ChatApiStack } from './stack.ts';
 
 export const stackName = (stage: Stage): string => `ChatApi-${stage}`;
+
+/**
+ * cdk.json's `context`, which the CDK CLI hands to the synth it runs (CDK_CONTEXT_JSON); a synth in this process
+ * (npm start, tests) reads it here, so the sandbox serves what `npm run deploy` would deploy.
+ */
+export function cdkJsonContext(root: string = ROOT, env: Record<string, string | undefined> = process.env): Record<string, unknown> {
+  if (env.CDK_CONTEXT_JSON !== undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(join(root, 'cdk.json'), 'utf8');
+  } catch {
+    return {};
+  }
+  const context = (JSON.parse(text) as { context?: unknown }).context;
+  return typeof context === 'object' && context !== null ? (context as Record<string, unknown>) : {};
+}
 
 export interface ChatAppOptions {
   stage?: Stage;
@@ -27,7 +44,7 @@ export interface ChatAppOptions {
 /** The app with its one stack, not yet synthesized. */
 export function createApp(options: ChatAppOptions = {}): { app: App; stack: ChatApiStack } {
   const outdir = resolve(options.outdir ?? process.env.CDK_OUTDIR ?? 'cdk.out');
-  const context: Record<string, unknown> = { ...options.context };
+  const context: Record<string, unknown> = { ...cdkJsonContext(), ...options.context };
   if (options.bundle === false) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({ outdir, context, builtinCloudFormationValidation: options.validate ?? false });
   const stage: unknown = options.stage ?? app.node.tryGetContext('stage') ?? 'dev';

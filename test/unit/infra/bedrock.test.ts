@@ -1,7 +1,11 @@
 // The stack with `-c claudeProvider=bedrock`: no Anthropic key, the chat function told to call Bedrock, and allowed
 // to stream the configured model only. Not deployed from here: the ARN forms follow Bedrock's IAM reference.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
+import { cdkJsonContext } from '../../../infra/app.ts';
 import { AwsSolutionsChecks } from '../../../infra/nag.ts';
 import { actionsOf, buildStage, lambdaOf, statementsOf, type SynthesizedStage } from './synth.ts';
 
@@ -61,5 +65,17 @@ describe('the stack with Claude on Bedrock', () => {
 
   it('refuses an unknown provider clearly', () => {
     expect(() => buildStage('dev', false, { claudeProvider: 'openai' })).toThrow("context claudeProvider=\"openai\": expected 'anthropic' or 'bedrock'");
+  });
+});
+
+describe('cdk.json context in an in-process synth', () => {
+  it('is read when the CDK CLI did not pass it, so npm start serves what deploy would deploy', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cdk-json-'));
+    writeFileSync(join(root, 'cdk.json'), JSON.stringify({ app: 'x', context: { claudeProvider: 'bedrock' } }));
+
+    expect(cdkJsonContext(root, {})).toEqual({ claudeProvider: 'bedrock' });
+    expect(cdkJsonContext(root, { CDK_CONTEXT_JSON: '{}' })).toEqual({});
+    expect(cdkJsonContext(join(root, 'missing'), {})).toEqual({});
+    rmSync(root, { recursive: true, force: true });
   });
 });
