@@ -11,6 +11,8 @@ export interface BannerInput {
   clientId: string;
   demoUser: { username: string; password: string };
   realClaude: boolean;
+  /** The chat function calls Claude on Bedrock (CLAUDE_PROVIDER=bedrock in the template). */
+  bedrock?: boolean;
   certificatePath: string;
   outputsPath: string;
   readyMs: number;
@@ -41,7 +43,7 @@ export function bannerText(input: BannerInput, cwd = process.cwd()): string {
     row('Playground', `${urls.base}/`),
     row('Cognito', `${urls.cognito}  (user pool ${input.userPoolId}, client ${input.clientId})`),
     row('Demo user', `${input.demoUser.username} / ${input.demoUser.password}`),
-    row('Claude', input.realClaude ? 'the real Anthropic API (ANTHROPIC_API_KEY is set)' : `the local stand-in at ${urls.claude ?? ''} (set ANTHROPIC_API_KEY for the real API)`),
+    row('Claude', claudeRow(input)),
     row('DynamoDB', input.persist === null ? 'in memory (npm start -- --persist keeps data)' : `kept in ${shownPath(input.persist, cwd)}`),
     row('Certificate', cert),
     more(`for Node clients over https/wss: NODE_EXTRA_CA_CERTS=${cert}`),
@@ -52,4 +54,10 @@ export function bannerText(input: BannerInput, cwd = process.cwd()): string {
     '  Watching resolvers/ and functions/ for edits. Ctrl-C to stop.',
     '',
   ].join('\n');
+}
+
+function claudeRow(input: BannerInput): string {
+  const standIn = input.urls.claude ?? '';
+  if (input.bedrock) return input.realClaude ? 'Claude on Bedrock (no stand-in: ANTHROPIC_API_KEY is set, and Bedrock is not reachable from the sandbox)' : `Claude on Bedrock, the local stand-in at ${standIn}/bedrock (SigV4 checked)`;
+  return input.realClaude ? 'the real Anthropic API (ANTHROPIC_API_KEY is set)' : `the local stand-in at ${standIn} (set ANTHROPIC_API_KEY for the real API)`;
 }

@@ -98,6 +98,7 @@ export async function runStart(options: StartOptions): Promise<void> {
       clientId: model.clients[0]?.clientId ?? '',
       demoUser,
       realClaude: sandbox.claude === null,
+      bedrock: sandbox.template.functions.some((f) => f.environment.CLAUDE_PROVIDER === 'bedrock'),
       certificatePath: sandbox.certificatePath,
       outputsPath: options.outputs,
       readyMs: performance.now(),

@@ -33,6 +33,14 @@ describe('the banner', () => {
     expect(text).toContain('the real Anthropic API');
     expect(text).toContain('kept in .sandbox/dynamodb');
   });
+
+  it('names Claude on Bedrock and the stand-in\'s Bedrock routes when the template calls Bedrock', () => {
+    const urls = { base: 'http://127.0.0.1:4000', graphql: 'http://127.0.0.1:4000/graphql', realtime: 'ws://127.0.0.1:4000/graphql/realtime', graphqlHttps: 'https://localhost:4000/graphql', realtimeWss: 'wss://localhost:4000/graphql/realtime', cognito: 'http://127.0.0.1:4000', claude: 'http://127.0.0.1:4000/claude' };
+
+    const text = bannerText({ stackName: 'ChatApi-dev', urls, userPoolId: 'us-east-1_abc', clientId: 'c1', demoUser: { username: 'demo@example.com', password: 'p' }, realClaude: false, bedrock: true, certificatePath: '/work/app/.sandbox/tls/cert.pem', outputsPath: '/work/app/amplify_outputs.json', readyMs: 5432, synth: 'synth skipped, infra unchanged', persist: null }, '/work/app');
+
+    expect(text).toContain('Claude on Bedrock, the local stand-in at http://127.0.0.1:4000/claude/bedrock (SigV4 checked)');
+  });
 });
 
 describe('the demo password', () => {
