@@ -8,6 +8,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pty from 'node-pty';
 import { amplifyOutputs, writeOutputs } from '../../sandbox/start/outputs.ts';
+import { replyText } from '../support/terminal-screen.ts';
 import { api, startProduct, user, type Product, type User } from './product.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -104,12 +105,13 @@ describe('npm run chat', () => {
     await c.see('Signed in as tess@example.com');
     await c.see('New conversation ›');
 
-    // Act: a long reply; once some text has appeared and then more, Ctrl-C.
-    c.type('Tell me a long story [[standin:tokens=4000]]\r');
-    // The reply's text: what follows the message, less the spinner's frames.
-    const after = (s: string): string => s.slice(s.lastIndexOf('[[standin:tokens=4000]]') + 23).replace(/\S Thinking…/g, '');
-    const first = after(await c.until('the first words of the reply', (s) => after(s).trim().length > 20));
-    await c.until('more of the reply', (s) => after(s).length > first.length + 20);
+    // Act: a long reply; once some text has appeared and then more, Ctrl-C. The reply is read from after the
+    // echo of the sent line ends: readline echoes it in pieces, and a partial echo is not the reply.
+    const sent = 'Tell me a long story [[standin:tokens=4000]]';
+    c.type(`${sent}\r`);
+    const shown = (s: string): string => replyText(s, sent);
+    const first = shown(await c.until('the first words of the reply', (s) => shown(s).trim().length > 20));
+    await c.until('more of the reply', (s) => shown(s).length > first.length + 20);
     c.type('\x03');
     await c.see('Stopped: the reply ends STOPPED');
     await c.see(/›\s*$/);
