@@ -97,6 +97,20 @@ describe('a slow reply', () => {
     expect(summary.usage.outputTokens).toBeLessThan(4000);
   });
 
+  it('ends a reply stopped before its claim STOPPED with no text, and streams nothing', async () => {
+    const turn = await h.seedTurn({ content: 'Never mind [[standin:tokens=4000]]' });
+    const events = await h.subscribe(turn.conversationId);
+    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+
+    const summary = await h.handler(turn);
+
+    const done = await events.waitFor((event) => event.type === 'DONE', 'DONE');
+    expect(summary).toMatchObject({ status: 'STOPPED', deltas: 0 });
+    expect(done).toMatchObject({ seq: 1, status: 'STOPPED', stopReason: 'stop_requested' });
+    expect(await h.read(turn.replyKey)).toMatchObject({ status: 'STOPPED', content: '', stopReason: 'stop_requested' });
+    expect(events.deltas()).toBe('');
+  });
+
   it('writes O(duration / checkpoint interval) times for a 1,000-token reply, not once a delta', async () => {
     const turn = await h.seedTurn({ content: 'Measure me [[standin:tokens=1000]]' });
     const started = Date.now();
