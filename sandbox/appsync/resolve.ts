@@ -99,6 +99,9 @@ export async function runResolver(call: ResolverCall): Promise<ResolverRun> {
   } catch (error) {
     if (!(error instanceof FieldFailure)) throw error;
     return { value: null, error: error.fieldError, appended: appended(), instances };
+  } finally {
+    // The run is over: the realms go back (their evaluation states stay readable for the caller).
+    for (const instance of instances) instance.release();
   }
 }
 

@@ -47,6 +47,7 @@ export function evaluateCode(request: EvaluateCodeRequest, filename = 'code.js')
   const ctx = buildContext(input);
   const instance = createInstance(compiled, AUTH_TYPE_NAMES[authModeOfIdentity(ctx.identity)]);
   const outcome = runHandler(instance, fn, ctx);
+  instance.release();
   const { logs, appendedErrors } = instance.state;
   // Keys in the order the API returns them, so the CLI prints what the AWS CLI prints.
   const response: EvaluateCodeResponse = { ...outcomeFields(outcome), logs, stash: JSON.stringify(ctx.stash) };

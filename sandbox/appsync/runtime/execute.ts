@@ -20,6 +20,8 @@ export interface ResolverInstance {
   readonly compiled: CompiledCode;
   readonly state: EvaluationState;
   readonly exports: Record<string, unknown>;
+  /** Ends the run: its realm may serve another one. The state stays readable; the handlers must not run again. */
+  readonly release: () => void;
 }
 
 /** A fresh instance per run, so module-level state never leaks between requests (as on AppSync). */
@@ -28,12 +30,12 @@ export function createInstance(compiled: CompiledCode, authType: string | null =
   const util = createUtil(state);
   const extensions = createExtensions(state);
   const appsyncUtils = { util, extensions, runtime: runtimeUtil };
-  const exports = instantiate(
+  const { exports, release } = instantiate(
     compiled,
     { util, extensions, runtime: runtimeUtil, console: runtimeConsole(() => state, compiled.filename) },
     { '@aws-appsync/utils': appsyncUtils, '@aws-appsync/utils/dynamodb': { ...dynamodbModule } },
   );
-  return { compiled, state, exports };
+  return { compiled, state, exports, release };
 }
 
 /** Calls `request` or `response` with `ctx`. A missing handler is a runtime error, as on AppSync. */

@@ -3,6 +3,7 @@
 import vm from 'node:vm';
 import type { ImportDeclaration, Program } from 'acorn';
 import { checkProgram, parseModule, MAX_CODE_BYTES, type CodeError } from './check.ts';
+import { acquireRealm, releaseRealm } from './realm.ts';
 import type { EvaluationState } from './state.ts';
 
 /** What the code may import, by module name (the only two AppSync resolves). */
@@ -16,7 +17,7 @@ export interface RuntimeGlobals {
   console: unknown;
 }
 
-/** A checked bundle, compiled once, instantiated in a fresh context for each resolver run. */
+/** A checked bundle, compiled once, instantiated afresh (in a clean realm) for each resolver run. */
 export interface CompiledCode {
   readonly filename: string;
   readonly script: vm.Script;
@@ -33,35 +34,6 @@ export class CodeLoadError extends Error {
     super(first ? `${filename}:${first.location.line}:${first.location.column}: ${first.value}` : `${filename}: the code could not be loaded`);
   }
 }
-
-/**
- * Methods AppSync's runtime does not implement, from the no-disallowed-methods rule of AWS's
- * @aws-appsync/eslint-plugin. They are removed from the context, so calling one fails as on AppSync.
- */
-const MISSING_METHODS: Record<string, readonly string[]> = {
-  'Array': ['from', 'of'],
-  'Array.prototype': ['copyWithin', 'entries', 'group', 'groupToMap', 'keys', 'toLocaleString', 'values'],
-  'Object': ['create', 'defineProperties', 'defineProperty', 'freeze', 'getOwnPropertyDescriptor',
-    'getOwnPropertyDescriptors', 'getOwnPropertyNames', 'getOwnPropertySymbols', 'getPrototypeOf', 'is',
-    'isExtensible', 'isFrozen', 'isSealed', 'preventExtensions', 'seal', 'setPrototypeOf'],
-  'String': ['fromCharCode', 'fromCodePoint', 'raw'],
-  'String.prototype': ['charCodeAt', 'localeCompare', 'matchAll', 'padEnd', 'padStart', 'repeat', 'search',
-    'toLocaleLowerCase', 'toLocaleUpperCase'],
-  'Date.prototype': ['setDate', 'setFullYear', 'setHours', 'setMilliseconds', 'setMinutes', 'setMonth',
-    'setSeconds', 'setTime', 'setUTCDate', 'setUTCFullYear', 'setUTCHours', 'setUTCMilliseconds',
-    'setUTCMinutes', 'setUTCMonth', 'setUTCSeconds', 'setYear', 'toGMTString', 'toLocaleDateString',
-    'toLocaleString', 'toLocaleTimeString'],
-};
-
-/** Globals of a plain V8 context that AppSync's runtime does not have. */
-const MISSING_GLOBALS = ['eval', 'Function', 'Promise', 'Proxy', 'Reflect', 'WebAssembly', 'SharedArrayBuffer',
-  'Atomics', 'WeakRef', 'FinalizationRegistry', 'AsyncFunction', 'escape', 'unescape'];
-
-const PRELUDE = [
-  ...Object.entries(MISSING_METHODS).flatMap(([owner, names]) => names.map((name) => `delete ${owner}.${name};`)),
-  ...MISSING_GLOBALS.map((name) => `delete globalThis.${name};`),
-].join('\n');
-const preludeScript = new vm.Script(PRELUDE, { filename: 'appsync-runtime-prelude.js' });
 
 /** Checks and compiles `code`; throws CodeLoadError with AppSync's codeErrors when it is refused. */
 export function compileCode(code: string, filename: string): CompiledCode {
@@ -83,13 +55,33 @@ export function compileCode(code: string, filename: string): CompiledCode {
   return { filename, script, exportNames };
 }
 
-/** Runs the compiled module in a new context and returns its exports (request, response, ...). */
-export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, modules: ModuleBindings): Record<string, unknown> {
-  const context = vm.createContext({}, { name: compiled.filename, codeGeneration: { strings: false, wasm: false } });
-  preludeScript.runInContext(context);
-  Object.assign(context, globals);
-  const factory = compiled.script.runInContext(context) as (importModule: (name: string) => Record<string, unknown>) => Record<string, unknown>;
-  return factory((name) => modules[name] ?? {});
+/** A module instance: its exports, and `release` to give its realm back once the run is over. */
+export interface ModuleInstance {
+  readonly exports: Record<string, unknown>;
+  /** After this, the exports must not be called: the realm may serve another run. */
+  readonly release: () => void;
+}
+
+/**
+ * Runs the compiled module in a clean realm and returns its exports (request, response, ...). Module-level
+ * state is new for each instance: the module's code runs again, whatever realm it runs in.
+ */
+export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, modules: ModuleBindings): ModuleInstance {
+  const realm = acquireRealm();
+  Object.assign(realm.context, globals);
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    releaseRealm(realm);
+  };
+  try {
+    const factory = compiled.script.runInContext(realm.context) as (importModule: (name: string) => Record<string, unknown>) => Record<string, unknown>;
+    return { exports: factory((name) => modules[name] ?? {}), release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /** Rewrites the ES module into a function body: imports read the bindings, exports are returned. */
