@@ -11,6 +11,7 @@ import type { DataSourceExecutor } from './appsync/resolve.ts';
 import { RealtimeHub } from './appsync/realtime/core.ts';
 import { attachRealtime, REALTIME_PATH } from './appsync/realtime/server.ts';
 import { createClaudeStandIn, type ClaudeStandIn } from './claude/stand-in.ts';
+import { secretsManagerRoute } from './aws/secrets-manager.ts';
 import { UserPool, userPoolSettingsFromTemplate } from './cognito/pool.ts';
 import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbLocal } from './dynamodb/launch.ts';
 import { createTables } from './dynamodb/tables.ts';
@@ -151,6 +152,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       username: 'AROASANDBOX:sandbox',
     };
 
+    // Functions read their secrets (the Anthropic key) as on AWS, from GetSecretValue.
+    routes.push(secretsManagerRoute({ secrets: template.secrets, iamPrincipals: [iam], log: log.child('secrets') }));
+
     let claude: ClaudeStandIn | null = null;
     if (!options.anthropicApiKey) {
       // The functions' role may call its Bedrock routes, signed as on AWS.
@@ -172,8 +176,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: base,
         AWS_ENDPOINT_URL_LAMBDA: base,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: base,
         ...(claude
-          ? { ANTHROPIC_BASE_URL: `${base}/claude`, ANTHROPIC_API_KEY: 'sandbox', ANTHROPIC_BEDROCK_BASE_URL: `${base}/claude/bedrock` }
+          // No key: the chat function reads the template's secret, whose sandbox value the stand-in accepts.
+          ? { ANTHROPIC_BASE_URL: `${base}/claude`, ANTHROPIC_BEDROCK_BASE_URL: `${base}/claude/bedrock` }
           : { ANTHROPIC_API_KEY: options.anthropicApiKey ?? '' }),
       },
     });

@@ -3,7 +3,8 @@
 // against the sandbox's IAM principals, the Anthropic body with `anthropic_version` instead of `model` and `stream`,
 // and Bedrock's errors: an HTTP status, `x-amzn-errortype` and a `{"message": ...}` body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate, type IamPrincipal } from '../appsync/auth.ts';
+import type { IamPrincipal } from '../appsync/auth.ts';
+import { checkAwsSignature } from '../aws/signature.ts';
 import { ClaudeApiError, type ClaudeErrorType } from './errors.ts';
 import type { AnswerHeaders } from './messages.ts';
 
@@ -96,19 +97,6 @@ export function anthropicBodyOf(body: unknown, route: BedrockRoute): unknown {
 
 /** Checks the request's SigV4 signature (service `bedrock`) against the sandbox's principals. */
 export async function checkSignature(req: IncomingMessage, body: string, principals: readonly IamPrincipal[]): Promise<void> {
-  const authorization = req.headers.authorization;
-  if (authorization === undefined || authorization === '') throw new BedrockApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-  if (!/^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[^/]+\/bedrock\/aws4_request,/.test(authorization)) {
-    throw new BedrockApiError(403, 'InvalidSignatureException', 'Credential should be scoped to correct service: \'bedrock\'.');
-  }
-  const url = new URL(req.url ?? '/', 'http://stand-in');
-  const result = await authenticate({
-    method: req.method ?? 'POST',
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: req.headers,
-    body,
-    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-  }, { api: { auth: { default: { type: 'AWS_IAM' }, additional: [] }, apiKeys: [] }, userPools: [], iamPrincipals: principals });
+  const result = await checkAwsSignature(req, body, principals, 'bedrock');
   if (!result.ok) throw new BedrockApiError(403, result.errorType, result.message);
 }

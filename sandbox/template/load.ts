@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolve, resolveString, TemplateError, type Resource, type ResolveScope } from './intrinsics.ts';
+import type { SecretModel } from '../aws/secrets-manager.ts';
 import { physicalNames } from './physical-names.ts';
 
 export { TemplateError } from './intrinsics.ts';
@@ -81,6 +82,8 @@ export interface SandboxTemplate {
   tables: TableModel[];
   functions: LambdaModel[];
   userPools: UserPoolModel[];
+  /** Secrets Manager secrets, served for GetSecretValue. */
+  secrets: SecretModel[];
   outputs: Record<string, string>;
 }
 
@@ -102,7 +105,7 @@ function text(value: unknown): string {
 
 const SERVED = new Set(['AWS::AppSync::GraphQLApi', 'AWS::AppSync::GraphQLSchema', 'AWS::AppSync::DataSource', 'AWS::AppSync::Resolver',
   'AWS::AppSync::FunctionConfiguration', 'AWS::AppSync::ApiKey', 'AWS::DynamoDB::Table', 'AWS::Lambda::Function',
-  'AWS::Lambda::EventInvokeConfig', 'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient']);
+  'AWS::Lambda::EventInvokeConfig', 'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::SecretsManager::Secret']);
 
 export function loadTemplate(options: LoadOptions): SandboxTemplate {
   const templatePath = join(options.cdkOut, `${options.stackName}.template.json`);
@@ -244,6 +247,11 @@ export function loadTemplate(options: LoadOptions): SandboxTemplate {
       .filter(([cid, c]) => resolve(c.Properties?.UserPoolId, scope, { resource: cid, property: 'UserPoolId' }) === physical.get(id)?.ref)
       .map(([cid, c]) => ({ logicalId: cid, clientId: physical.get(cid)?.ref ?? cid, properties: resolve(c.Properties ?? {}, scope, { resource: cid, property: 'Properties' }) as Record<string, unknown> })),
   }));
+  const secrets: SecretModel[] = of('AWS::SecretsManager::Secret').map(([id, r]) => {
+    const name = prop(id, r, 'Name');
+    const secretString = prop(id, r, 'SecretString');
+    return { logicalId: id, arn: physical.get(id)?.ref ?? id, name: typeof name === 'string' ? name : id, ...(typeof secretString === 'string' ? { secretString } : {}) };
+  });
   const outputs: Record<string, string> = {};
   for (const [name, output] of Object.entries(template.Outputs ?? {})) {
     try {
@@ -252,7 +260,7 @@ export function loadTemplate(options: LoadOptions): SandboxTemplate {
       // An output naming a resource the sandbox does not serve is simply not printed.
     }
   }
-  return { stackName: options.stackName, region, accountId, api, tables, functions, userPools, outputs };
+  return { stackName: options.stackName, region, accountId, api, tables, functions, userPools, secrets, outputs };
 }
 
 /** Maps asset object keys (`<hash>.js`, `<hash>.zip`) to files and folders in cdk.out. */

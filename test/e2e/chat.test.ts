@@ -232,3 +232,25 @@ describe('when the model fails', () => {
     expect(message.content.length).toBeGreaterThan(0);
   });
 });
+
+describe('the Anthropic key', () => {
+  it('is read from the template\'s secret through Secrets Manager, once per cold start of the chat function', async () => {
+    // Arrange: one more turn, so at least one warm start has run by now.
+    const c = await conversation(p.sandbox, ana);
+    const socket = await watch(c);
+    const turn = await send(p.sandbox, ana, c, 'One more, please.');
+    await ended(socket, turn.reply.id);
+
+    // Assert
+    const chatFunction = p.sandbox.template.functions.find((f) => f.environment.ANTHROPIC_SECRET_ARN !== undefined);
+    const secretArn = chatFunction?.environment.ANTHROPIC_SECRET_ARN ?? '';
+    const messages = p.logs.records.map((record) => record.message);
+    const coldStarts = messages.filter((m) => m.startsWith(`cold start of ${chatFunction?.name ?? ''} `)).length;
+    const starts = messages.filter((m) => m.startsWith(`warm start of ${chatFunction?.name ?? ''} `)).length + coldStarts;
+    const reads = messages.filter((m) => m === `GetSecretValue ${secretArn} 200`).length;
+    expect(secretArn).toMatch(/^arn:aws:secretsmanager:/);
+    expect(coldStarts).toBeGreaterThan(0);
+    expect(starts).toBeGreaterThan(coldStarts);
+    expect(reads).toBe(coldStarts);
+  });
+});
