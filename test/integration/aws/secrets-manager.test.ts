@@ -7,6 +7,7 @@ import type { SecretsManagerServiceException } from '@aws-sdk/client-secrets-man
 import { GetSecretValueCommand, ListSecretsCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secretsManagerRoute } from '../../../sandbox/aws/secrets-manager.ts';
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
+import { failureOf } from '../../support/failure.ts';
 
 const PRINCIPAL = { accessKeyId: 'AKIASANDBOXSECRETS', secretAccessKey: 'secret-of-the-sandbox', accountId: '123456789012', userArn: 'arn:aws:sts::123456789012:assumed-role/r/s', username: 'AROA:s' };
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:AnthropicApiKey';
@@ -16,15 +17,6 @@ let endpoint: string;
 
 function client(credentials: { accessKeyId: string; secretAccessKey: string } = PRINCIPAL): SecretsManagerClient {
   return new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-}
-
-async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the call succeeded');
 }
 
 beforeAll(async () => {

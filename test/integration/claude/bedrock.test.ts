@@ -8,6 +8,7 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startStandIn, type RunningStandIn } from './stand-in-server.ts';
+import { failureOf } from '../../support/failure.ts';
 
 const PRINCIPAL = { accessKeyId: 'AKIASANDBOXBEDROCK', secretAccessKey: 'bedrock-secret', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/r/s', username: 'AROA:s' };
 const MODEL = 'us.anthropic.claude-sonnet-4-6';
@@ -20,15 +21,6 @@ function client(credentials: { accessKeyId: string; secretAccessKey: string } = 
     baseURL: `${server.baseURL}/bedrock`, awsRegion: 'us-east-1', apiKey: null, maxRetries: 0,
     awsAccessKey: credentials.accessKeyId, awsSecretKey: credentials.secretAccessKey, awsSessionToken: 'session',
   });
-}
-
-async function failureOf(attempt: Promise<unknown>): Promise<unknown> {
-  try {
-    await attempt;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the request succeeded');
 }
 
 /** POSTs a body signed for `service`, as a client other than the SDK would. */
