@@ -30,14 +30,9 @@ export function parseChatEvent(value: unknown): ChatEvent {
   return { owner: field('owner'), conversationId: field('conversationId'), replyId: field('replyId'), userMessageId: field('userMessageId') };
 }
 
-export type MessageStatus = 'PENDING' | 'STREAMING' | 'COMPLETE' | 'STOPPED' | 'ERROR' | 'INTERRUPTED';
-
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadInputTokens: number;
-  cacheCreationInputTokens: number;
-}
+// The schema's own types (npm run codegen): a schema change the function does not follow fails the type check.
+export type { MessageStatus, TokenUsage } from '../../resolvers/schema-types.ts';
+import type { MessageStatus, TokenUsage } from '../../resolvers/schema-types.ts';
 
 export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 };
 

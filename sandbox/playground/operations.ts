@@ -1,31 +1,7 @@
 // The chat operations the playground's chat view runs (shared/DESIGN.md §7), with the shapes it reads back.
 // GraphiQL's default tab shows the same documents, so what the page does can be replayed by hand.
 
-export type MessageStatus = 'PENDING' | 'STREAMING' | 'COMPLETE' | 'STOPPED' | 'ERROR' | 'INTERRUPTED';
-
-export interface Conversation { id: string; title: string | null; updatedAt: string; activeReplyId: string | null }
-
-export interface Message {
-  id: string;
-  role: 'USER' | 'ASSISTANT';
-  content: string;
-  status: MessageStatus;
-  seq: number;
-  error: string | null;
-  stopReason: string | null;
-}
-
-export interface ReplyEvent {
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  type: 'DELTA' | 'TITLE' | 'DONE' | 'ERROR';
-  text: string | null;
-  title: string | null;
-  status: MessageStatus | null;
-  stopReason: string | null;
-  error: string | null;
-}
+export type { Conversation, Message, MessageStatus, ReplyEvent } from '../client-types.ts';
 
 const MESSAGE_FIELDS = 'id role content status seq error stopReason';
 const CONVERSATION_FIELDS = 'id title updatedAt activeReplyId';

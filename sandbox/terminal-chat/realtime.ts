@@ -3,17 +3,8 @@
 import WebSocket from 'ws';
 import { GraphqlError, UnreachableError, networkCode } from './failure.ts';
 
-export interface ReplyEvent {
-  conversationId: string;
-  messageId: string;
-  seq: number;
-  type: 'DELTA' | 'TITLE' | 'DONE' | 'ERROR';
-  text: string | null;
-  title: string | null;
-  status: string | null;
-  stopReason: string | null;
-  error: string | null;
-}
+export type { ReplyEvent } from '../client-types.ts';
+import type { ReplyEvent } from '../client-types.ts';
 
 interface Frame { type: string; id?: string; payload?: { connectionTimeoutMs?: number; data?: { onReplyEvent?: ReplyEvent }; errors?: { message?: string; errorType?: string }[] } }
 

@@ -2,27 +2,19 @@
 // (the sandbox logs it), SRP sign-in with amazon-cognito-identity-js, then aws-amplify v6 for the
 // API: the reply arrives on its subscription over wss, ordered, DELTAs then DONE.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { AuthenticationDetails, CognitoUser, CognitoUserAttribute, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { signIn } from 'aws-amplify/auth';
-import { ConsoleLogger } from 'aws-amplify/utils';
-import WebSocket from 'ws';
 import { CREATE_CONVERSATION, GET_MESSAGE, ON_REPLY, SEND, startProduct, type Product, type ReplyEvent } from './product.ts';
+import { installBrowserGlobals } from '../support/browser-globals.ts';
 
 let p: Product;
 
 beforeAll(async () => {
   p = await startProduct({ claude: { tokensPerSecond: 400 } });
-  const ca = readFileSync(p.sandbox.certificatePath, 'utf8');
-  (globalThis as { WebSocket?: unknown }).WebSocket = class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { ca });
-    }
-  };
-  ConsoleLogger.LOG_LEVEL = 'ERROR';
+  installBrowserGlobals(p.sandbox.certificatePath);
 }, 120_000);
 
 afterAll(async () => {

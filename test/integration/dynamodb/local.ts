@@ -1,6 +1,5 @@
 // Shared by the DynamoDB integration tests: a quiet logger and waits that poll instead of sleeping.
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { createLogger, memorySink, type Logger, type LogRecord } from '../../../sandbox/log.ts';
 
 export function quietLogger(): Logger & { records: LogRecord[] } {
@@ -28,13 +27,4 @@ export function processGone(pid: number): boolean {
   }
 }
 
-export function portAnswers(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
+export { portAnswers } from '../../../sandbox/dynamodb/launch.ts';

@@ -1,16 +1,14 @@
 // Real clients against the sandbox's real-time endpoint: aws-amplify v6 over wss (its only option)
 // and Apollo Client with AWS's AppSync links, as a front end would use them.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { signIn } from 'aws-amplify/auth';
-import { ConsoleLogger } from 'aws-amplify/utils';
 import { AUTH_TYPE, createAuthLink } from 'aws-appsync-auth-link';
 import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
-import WebSocket from 'ws';
 import { iamGraphql, signedInUser, startTestSandbox, type TestSandbox } from './start.ts';
+import { installBrowserGlobals } from '../../support/browser-globals.ts';
 
 let t: TestSandbox;
 const ON_NOTE = 'subscription On($owner: String) { onNote(owner: $owner) { id owner text } }';
@@ -33,14 +31,7 @@ function waitUntil(test: () => boolean, what: string, timeoutMs = 15_000): Promi
 
 beforeAll(async () => {
   t = await startTestSandbox();
-  const ca = readFileSync(t.sandbox.certificatePath, 'utf8');
-  // Node 20 has no global WebSocket; the sandbox's certificate is self-signed.
-  (globalThis as { WebSocket?: unknown }).WebSocket = class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { ca });
-    }
-  };
-  ConsoleLogger.LOG_LEVEL = 'ERROR';
+  installBrowserGlobals(t.sandbox.certificatePath);
 }, 120_000);
 
 afterAll(async () => {
