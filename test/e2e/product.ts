@@ -5,7 +5,7 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesize } from '../../infra/app.ts';
+import { productTemplate } from '../support/product-template.ts';
 import { memorySink } from '../../sandbox/log.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox.ts';
 import { RawClient, type Frame } from '../integration/sandbox/ws-client.ts';
@@ -19,9 +19,7 @@ export interface Product {
 
 export async function startProduct(options: Partial<SandboxOptions> = {}): Promise<Product> {
   const dir = mkdtempSync(join(tmpdir(), 'product-'));
-  // test/support/global-setup.ts synthesizes once per run; a file run on its own synthesizes here.
-  const cdkOut = process.env.PRODUCT_CDK_OUT ?? join(dir, 'cdk.out');
-  const stackName = process.env.PRODUCT_STACK_NAME ?? synthesize(cdkOut, 'dev');
+  const { cdkOut, stackName } = productTemplate(dir);
   const logs = memorySink();
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...options });
   return {

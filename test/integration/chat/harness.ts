@@ -14,8 +14,8 @@ import { createClaudeStandIn, type ClaudeStandIn } from '../../../sandbox/claude
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/sandbox.ts';
 import { RawClient } from '../sandbox/ws-client.ts';
-import { signedInUser } from '../sandbox/start.ts';
-import { synthChatTestApp } from './fixture/stack.ts';
+import { user as signedInUser } from '../../e2e/product.ts';
+import { productTemplate } from '../../support/product-template.ts';
 
 export type Handler = (event: unknown) => Promise<ReplySummary>;
 
@@ -52,8 +52,8 @@ const ON_REPLY_EVENT = `subscription ($conversationId: ID!) { onReplyEvent(conve
 
 export async function startChatHarness(env: Record<string, string> = {}): Promise<ChatHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
-  const cdkOut = join(dir, 'cdk.out');
-  const stackName = synthChatTestApp(cdkOut);
+  // The product's own template: its publishReplyEvent and onReplyEvent resolvers, its table.
+  const { cdkOut, stackName } = productTemplate(dir);
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused' });
   const log = createLogger('claude', memorySink());
   // The function signs Bedrock calls with the AWS_* keys set below.
