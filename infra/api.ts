@@ -39,6 +39,7 @@ export class ChatApi extends Construct {
         STAGE: config.stage,
         VERSION: config.version,
         MODEL_ID: config.modelId,
+        MODELS: config.models.join(','),
         DAILY_TOKEN_QUOTA: String(config.dailyTokenQuota),
       },
       xrayEnabled: config.prod,

@@ -21,7 +21,10 @@ export interface StageConfig {
   version: string;
   /** Anthropic's API (key in Secrets Manager) or Amazon Bedrock (SigV4 with the function's role). */
   claudeProvider: ClaudeProvider;
+  /** The default model of a new conversation. */
   modelId: string;
+  /** The models a conversation may choose (`-c models=a,b`), the default first; nothing else is accepted or granted. */
+  models: string[];
   dailyTokenQuota: number;
   maxTokens: number;
   flushMs: number;
@@ -73,12 +76,16 @@ export function stageConfig(stage: Stage, node: Node): StageConfig {
   const prod = stage === 'prod';
   const provider: unknown = node.tryGetContext('claudeProvider') ?? 'anthropic';
   if (provider !== 'anthropic' && provider !== 'bedrock') throw new Error(`context claudeProvider=${JSON.stringify(provider)}: expected 'anthropic' or 'bedrock'`);
+  const models: unknown = node.tryGetContext('models') ?? [];
+  const modelList = (Array.isArray(models) ? models.map(String) : String(models).split(',')).map((m) => m.trim()).filter(Boolean);
+  const modelId = text('modelId', DEFAULT_MODEL_IDS[provider]);
   return {
     stage,
     prod,
     version: packageVersion(),
     claudeProvider: provider,
-    modelId: text('modelId', DEFAULT_MODEL_IDS[provider]),
+    modelId,
+    models: [...new Set([modelId, ...modelList])],
     dailyTokenQuota: number('dailyTokenQuota'),
     maxTokens: number('maxTokens'),
     flushMs: number('flushMs'),

@@ -96,7 +96,7 @@ export class ChatFunctions extends Construct {
     });
     this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: CHAT_TABLE_ACTIONS, resources: [table.tableArn] }));
     if (this.anthropicSecret) this.anthropicSecret.grantRead(this.chat);
-    else this.grantBedrock(config.modelId);
+    else this.grantBedrock(config.models);
     // Only the IAM-only mutation: arn:...:apis/<id>/types/Mutation/fields/publishReplyEvent.
     api.grantMutation(this.chat, 'publishReplyEvent');
 
@@ -113,23 +113,22 @@ export class ChatFunctions extends Construct {
    * Streaming calls to the configured model only. An inference profile (`global.`, `us.` ...) routes each call to
    * the foundation model in a region of its choosing, so the role needs the profile and the model in any region.
    */
-  private grantBedrock(modelId: string): void {
+  private grantBedrock(modelIds: readonly string[]): void {
     const stack = Stack.of(this);
     const arn = (region: string, account: string, resource: string): string => `arn:${stack.partition}:bedrock:${region}:${account}:${resource}`;
-    const profile = /^(?:[a-z]+(?:-[a-z]+)?)\.(anthropic\..+)$/.exec(modelId);
-    const model = profile?.[1];
-    const resources = modelId.startsWith('arn:')
-      ? [modelId]
-      : model
-        ? [arn(stack.region, stack.account, `inference-profile/${modelId}`), arn('*', '', `foundation-model/${model}`)]
-        : [arn(stack.region, '', `foundation-model/${modelId}`)];
+    const resources = modelIds.flatMap((modelId) => {
+      const model = /^(?:[a-z]+(?:-[a-z]+)?)\.(anthropic\..+)$/.exec(modelId)?.[1];
+      if (modelId.startsWith('arn:')) return [modelId];
+      if (!model) return [arn(stack.region, '', `foundation-model/${modelId}`)];
+      if (this.chat.role) {
+        Validations.of(this.chat.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model}]`,
+          reason: 'A cross-region inference profile serves an offered Claude model from any region of its geography: only the region of the foundation model ARN is a wildcard.',
+        });
+      }
+      return [arn(stack.region, stack.account, `inference-profile/${modelId}`), arn('*', '', `foundation-model/${model}`)];
+    });
     this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: ['bedrock:InvokeModelWithResponseStream'], resources }));
-    if (model && this.chat.role) {
-      Validations.of(this.chat.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model}]`,
-        reason: 'A cross-region inference profile serves the one configured Claude model from any region of its geography: only the region of the foundation model ARN is a wildcard.',
-      });
-    }
   }
 
   /** A bundled function with its own log group (retention) and a role that may write only there. */

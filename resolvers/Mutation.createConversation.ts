@@ -10,8 +10,11 @@ import { MAX_SYSTEM_PROMPT_CHARS, MAX_TITLE_CHARS, optionalText } from './valida
 export function request(ctx: Context<MutationCreateConversationArgs>) {
   const sub = callerSub(ctx);
   const input = ctx.args.input ?? {};
-  const model = optionalText(input.model, 'model', 100) ?? ctx.env.MODEL_ID ?? 'claude-sonnet-4-6';
-  if (!util.matches('[a-z0-9][a-z0-9.:@-]*', model)) util.error(`model '${model}' is not a model id such as claude-sonnet-4-6.`, 'ValidationError');
+  // Only the models the API offers (MODELS, set by infra/): the chat function may call no other.
+  const fallback = ctx.env.MODEL_ID ?? 'claude-sonnet-4-6';
+  const offered = (ctx.env.MODELS ?? fallback).split(',');
+  const model = optionalText(input.model, 'model', 100) ?? fallback;
+  if (!offered.includes(model)) util.error(`model '${model}' is not offered by this API; choose one of: ${offered.join(', ')}.`, 'ValidationError');
   const id = util.autoUlid();
   const now = util.time.nowISO8601();
   const item = {

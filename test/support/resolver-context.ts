@@ -14,7 +14,7 @@ export const IDENTITY = cognitoIdentity(
   [SOURCE_IP],
 );
 export const ENV: Record<string, string> = {
-  TABLE_NAME: 'ChatTable', DAILY_TOKEN_QUOTA: '1000', MODEL_ID: 'claude-sonnet-4-6', STAGE: 'test', VERSION: '1.2.3', REGION: 'eu-west-1',
+  TABLE_NAME: 'ChatTable', DAILY_TOKEN_QUOTA: '1000', MODEL_ID: 'claude-sonnet-4-6', MODELS: 'claude-sonnet-4-6,claude-haiku-4-5', STAGE: 'test', VERSION: '1.2.3', REGION: 'eu-west-1',
 };
 
 /** 26-character ULIDs, as util.autoUlid makes them. */

@@ -15,7 +15,7 @@ let template: Template;
 
 beforeAll(() => {
   profile = buildStage('dev', false, { claudeProvider: 'bedrock' });
-  foundation = buildStage('prod', false, { claudeProvider: 'bedrock', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0' });
+  foundation = buildStage('prod', false, { claudeProvider: 'bedrock', modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', models: 'anthropic.claude-3-5-haiku-20241022-v1:0,eu.anthropic.claude-haiku-4-5' });
   template = Template.fromStack(profile.stack);
 }, 120_000);
 
@@ -50,10 +50,14 @@ describe('the stack with Claude on Bedrock', () => {
     expect(resources).toContain(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-6');
   });
 
-  it('names one regional foundation model ARN when the model id is not a profile', () => {
-    const statements = bedrockStatements(Template.fromStack(foundation.stack));
+  it('grants every offered model, a regional foundation model ARN for an id that is not a profile, and offers them to the API', () => {
+    const stage = Template.fromStack(foundation.stack);
+    const resources = JSON.stringify(bedrockStatements(stage)[0]?.Resource);
 
-    expect(JSON.stringify(statements[0]?.Resource)).toMatch(/:bedrock:",\{"Ref":"AWS::Region"\},"::foundation-model\/anthropic\.claude-3-5-haiku-20241022-v1:0"/);
+    expect(resources).toMatch(/:bedrock:",\{"Ref":"AWS::Region"\},"::foundation-model\/anthropic\.claude-3-5-haiku-20241022-v1:0"/);
+    expect(resources).toContain(':inference-profile/eu.anthropic.claude-haiku-4-5');
+    expect(resources).toContain(':bedrock:*::foundation-model/anthropic.claude-haiku-4-5');
+    stage.hasResourceProperties('AWS::AppSync::GraphQLApi', { EnvironmentVariables: { MODELS: 'anthropic.claude-3-5-haiku-20241022-v1:0,eu.anthropic.claude-haiku-4-5' } });
   });
 
   it('passes cdk-nag with the wildcard region acknowledged', () => {

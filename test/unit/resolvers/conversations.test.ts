@@ -41,12 +41,12 @@ describe('createConversation', () => {
   });
 
   it('keeps the title, system prompt and model of the input, trimmed', () => {
-    const ctx = contextOf({ arguments: { input: { title: '  Trip  ', systemPrompt: ' Be brief. ', model: 'anthropic.claude-3-5-haiku-20241022-v1:0' } } });
+    const ctx = contextOf({ arguments: { input: { title: '  Trip  ', systemPrompt: ' Be brief. ', model: 'claude-haiku-4-5' } } });
 
     const { attributeValues } = createConversation.request(ctx) as unknown as PutRequest;
 
     expect([attributeValues['title'], attributeValues['systemPrompt'], attributeValues['model']]).toStrictEqual([
-      S('Trip'), S('Be brief.'), S('anthropic.claude-3-5-haiku-20241022-v1:0'),
+      S('Trip'), S('Be brief.'), S('claude-haiku-4-5'),
     ]);
   });
 
@@ -58,12 +58,20 @@ describe('createConversation', () => {
     expect(attributeValues['model']).toStrictEqual(S('claude-sonnet-4-6'));
   });
 
-  it('refuses a model that is not a model id', () => {
-    const ctx = contextOf({ arguments: { input: { model: 'Claude Sonnet' } } });
+  it('refuses a model the API does not offer, naming those it does', () => {
+    const ctx = contextOf({ arguments: { input: { model: 'claude-opus-4-1' } } });
 
     const error = resolverErrorOf(() => createConversation.request(ctx));
 
-    expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'Claude Sonnet' is not a model id such as claude-sonnet-4-6." });
+    expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'claude-opus-4-1' is not offered by this API; choose one of: claude-sonnet-4-6, claude-haiku-4-5." });
+  });
+
+  it('offers only MODEL_ID when the API has no MODELS list', () => {
+    const ctx = contextOf({ arguments: { input: { model: 'claude-haiku-4-5' } }, env: { TABLE_NAME: 'ChatTable', MODEL_ID: 'claude-sonnet-4-6' } });
+
+    const error = resolverErrorOf(() => createConversation.request(ctx));
+
+    expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'claude-haiku-4-5' is not offered by this API; choose one of: claude-sonnet-4-6." });
   });
 
   it('refuses a title over 200 characters', () => {
