@@ -27,7 +27,7 @@ export interface ReplyLog {
 export interface ReplyDeps {
   config: ChatConfig;
   db: DynamoDBDocumentClient;
-  /** Resolved after the claim: a failure to get a client (a secret read) ends the reply as ERROR. */
+  /** Called alongside the claim; once the claim is ours, a failure to get a client (a secret read) ends the reply as ERROR. */
   claude: () => Promise<ClaudeClient>;
   send: SendEvent;
   log: ReplyLog;
@@ -88,6 +88,15 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   const now = deps.now ?? Date.now;
   const writes = new WriteCounter();
   const started = now();
+  // What the model call needs is read alongside the claim, not after it: one DynamoDB round trip less before the
+  // first token. The reply's own item is PENDING or STREAMING, never in the history, so the order changes nothing.
+  // A duplicate invocation wastes these reads; their failure matters only once the claim is ours.
+  const needs = Promise.all([
+    deps.claude(),
+    loadConversation(db, config.tableName, event),
+    loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages }),
+  ]);
+  needs.catch(() => undefined);
   const claimed = await claimReply(db, config.tableName, event, { leaseMs: config.leaseMs, now: started, writes });
   if (!claimed) {
     log.info('the reply is already taken: nothing to do');
@@ -128,11 +137,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   try {
     if (claimed.stopRequested) interrupt('stop');
     else {
-      const [client, conversation, history] = await Promise.all([
-        deps.claude(),
-        loadConversation(db, config.tableName, event),
-        loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages }),
-      ]);
+      const [client, conversation, history] = await needs;
       if (conversation.title === null || conversation.title === undefined) {
         const title = titleFrom(history.at(-1)?.content ?? '');
         writes.add();
