@@ -18,6 +18,7 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Most suites wait on sockets and streams, not on the CPU: two at a time use 2 cores well.
   maxWorkers: 2,
   // Amplify's and Apollo's real-time clients leave timers behind after unsubscribing (FACTS.md):

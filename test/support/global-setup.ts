@@ -15,4 +15,5 @@ export default function globalSetup(): void {
   const output = execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'test/support/synth-product.ts'), cdkOut], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   process.env.PRODUCT_STACK_NAME = output.trim().split('\n').at(-1) ?? '';
   process.env.PRODUCT_CDK_OUT = cdkOut;
+  process.env.PRODUCT_SYNTH_OWNED = 'true';
 }
