@@ -22,6 +22,7 @@ export interface ResolverInstance {
   readonly exports: Record<string, unknown>;
   /** Ends the run: its realm may serve another one. The state stays readable; the handlers must not run again. */
   readonly release: () => void;
+  readonly adopt: (value: unknown) => unknown;
 }
 
 /** A fresh instance per run, so module-level state never leaks between requests (as on AppSync). */
@@ -30,25 +31,46 @@ export function createInstance(compiled: CompiledCode, authType: string | null =
   const util = createUtil(state);
   const extensions = createExtensions(state);
   const appsyncUtils = { util, extensions, runtime: runtimeUtil };
-  const { exports, release } = instantiate(
+  const { exports, release, adopt } = instantiate(
     compiled,
     { util, extensions, runtime: runtimeUtil, console: runtimeConsole(() => state, compiled.filename) },
     { '@aws-appsync/utils': appsyncUtils, '@aws-appsync/utils/dynamodb': { ...dynamodbModule } },
   );
-  return { compiled, state, exports, release };
+  return { compiled, state, exports, release, adopt };
 }
 
-/** Calls `request` or `response` with `ctx`. A missing handler is a runtime error, as on AppSync. */
-export function runHandler(instance: ResolverInstance, name: HandlerName, ctx: unknown): HandlerOutcome {
+interface HostContext { arguments?: unknown; args?: unknown; stash?: unknown }
+
+/**
+ * Calls `request` or `response` with a copy of `ctx` made in the resolver's realm, as AppSync gives each request
+ * its own: the code can't reach this process through it (`ctx.constructor`) or change objects other requests
+ * share (`ctx.args.__proto__`). What a handler may change for the steps after it, the stash and the arguments,
+ * is copied back. A missing handler is a runtime error, as on AppSync.
+ */
+export function runHandler(instance: ResolverInstance, name: HandlerName, ctx: HostContext): HandlerOutcome {
   const handler = instance.exports[name];
   if (typeof handler !== 'function') {
     return { kind: 'runtimeError', message: `The code does not export a '${name}' function.`, line: 0, column: 0 };
   }
+  const own = instance.adopt(ctx) as HostContext;
+  // `args` is `arguments`, one object, in the copy too.
+  own.args = own.arguments;
   try {
-    const value: unknown = (handler as (ctx: unknown) => unknown)(ctx);
+    const value: unknown = (handler as (ctx: unknown) => unknown)(own);
     return { kind: 'result', value: toJsonValue(value) };
   } catch (error) {
     return outcomeOf(error, instance.compiled.filename);
+  } finally {
+    copyBack(ctx, own);
+  }
+}
+
+function copyBack(ctx: HostContext, own: HostContext): void {
+  try {
+    ctx.stash = toJsonValue(own.stash ?? {});
+    ctx.arguments = ctx.args = toJsonValue(own.arguments ?? {});
+  } catch {
+    // A stash the code made circular can't be serialized (AppSync's fails too): the steps after see it as it was.
   }
 }
 

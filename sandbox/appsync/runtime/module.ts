@@ -60,6 +60,8 @@ export interface ModuleInstance {
   readonly exports: Record<string, unknown>;
   /** After this, the exports must not be called: the realm may serve another run. */
   readonly release: () => void;
+  /** A JSON copy of `value` made of the realm's own objects: what the code may touch without reaching this process. */
+  readonly adopt: (value: unknown) => unknown;
 }
 
 /**
@@ -77,7 +79,11 @@ export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, mod
   };
   try {
     const factory = compiled.script.runInContext(realm.context) as (importModule: (name: string) => Record<string, unknown>) => Record<string, unknown>;
-    return { exports: factory((name) => modules[name] ?? {}), release };
+    const adopt = (value: unknown): unknown => {
+      const json = JSON.stringify(value);
+      return json === undefined ? undefined : realm.parse(json);
+    };
+    return { exports: factory((name) => modules[name] ?? {}), release, adopt };
   } catch (error) {
     release();
     throw error;

@@ -158,9 +158,14 @@ function unchanged(records: readonly ObjectRecord[]): boolean {
   return true;
 }
 
+// Bound now: a resolver that later replaces JSON.parse dirties the realm, and it is dropped before another run.
+const parseScript = new vm.Script('JSON.parse.bind(JSON)', { filename: 'appsync-realm-parse.js' });
+
 /** A vm context with AppSync's globals, and what it held when it was made. */
 export class Realm {
   readonly context: vm.Context;
+  /** JSON.parse of the realm: the values it makes are the realm's own objects, with the realm's prototypes. */
+  readonly parse: (text: string) => unknown;
   private readonly records: ObjectRecord[];
   private readonly guard: { used: boolean };
 
@@ -170,6 +175,7 @@ export class Realm {
     const hidden = hiddenRootsScript.runInContext(this.context) as object[];
     this.guard = accessorGuardScript.runInContext(this.context) as { used: boolean };
     preludeScript.runInContext(this.context);
+    this.parse = parseScript.runInContext(this.context) as (text: string) => unknown;
     const global = vm.runInContext('globalThis', this.context) as object;
     this.records = snapshot([global, ...hidden], global);
   }
