@@ -50,12 +50,12 @@ export function secretsManagerRoute(options: SecretsManagerOptions): (req: Incom
     ? secrets.find((s) => s.arn === id || s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id)
     : undefined);
 
-  async function getSecretValue(body: unknown): Promise<unknown> {
+  function getSecretValue(body: unknown): unknown {
     const secretId = (body as { SecretId?: unknown } | null)?.SecretId;
     if (typeof secretId !== 'string' || secretId === '') throw new SecretsError(400, 'InvalidParameterException', 'You must provide a SecretId.');
     const secret = find(secretId);
     if (!secret) throw new SecretsError(400, 'ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');
-    return await Promise.resolve({ ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, SecretString: secret.value, VersionStages: ['AWSCURRENT'], CreatedDate: created });
+    return { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, SecretString: secret.value, VersionStages: ['AWSCURRENT'], CreatedDate: created };
   }
 
   return async (req, res) => {
@@ -73,7 +73,7 @@ export function secretsManagerRoute(options: SecretsManagerOptions): (req: Incom
       } catch {
         throw new SecretsError(400, 'SerializationException', 'The request body is not valid JSON.');
       }
-      const answer = await getSecretValue(body);
+      const answer = getSecretValue(body);
       send(res, 200, answer);
       // The value is never logged.
       options.log.info(`GetSecretValue ${String((body as { SecretId?: unknown }).SecretId)} 200`);

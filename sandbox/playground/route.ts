@@ -6,17 +6,8 @@ import { bundlePlayground, type PlaygroundBundle } from './bundle.ts';
 import type { PlaygroundConfig } from './config.ts';
 import { playgroundHtml } from './page.ts';
 
-export interface PlaygroundRouteOptions {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  cognitoEndpoint: string;
-  userPoolId: string;
-  clientId: string;
-  region: string;
-  log: Logger;
-  /** Prefilled in the sign-in form; default the demo user of `npm start`. */
-  defaultEmail?: string;
-}
+/** The page's configuration, its email optional (default the demo user of `npm start`), and where to log. */
+export type PlaygroundRouteOptions = Omit<PlaygroundConfig, 'defaultEmail'> & Partial<Pick<PlaygroundConfig, 'defaultEmail'>> & { log: Logger };
 
 export const PLAYGROUND_PATHS = { page: ['/', '/playground', '/playground/'], js: '/playground/app.js', css: '/playground/app.css' } as const;
 

@@ -9,6 +9,7 @@ import { generateClient } from 'aws-amplify/api';
 import { signIn } from 'aws-amplify/auth';
 import { CREATE_CONVERSATION, GET_MESSAGE, ON_REPLY, SEND, startProduct, type Product, type ReplyEvent } from './product.ts';
 import { installBrowserGlobals } from '../support/browser-globals.ts';
+import { until } from '../support/until.ts';
 
 let p: Product;
 
@@ -21,20 +22,6 @@ afterAll(async () => {
   await p?.stop();
 });
 
-function until(test: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (test()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 20);
-  });
-}
 
 it('signs up, confirms, signs in with SRP and streams a first reply to an Amplify subscription', async () => {
   // Arrange: sign-up and confirmation with amazon-cognito-identity-js, the code read from the sandbox's log.

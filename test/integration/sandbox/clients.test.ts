@@ -9,25 +9,12 @@ import { AUTH_TYPE, createAuthLink } from 'aws-appsync-auth-link';
 import { createSubscriptionHandshakeLink } from 'aws-appsync-subscription-link';
 import { iamGraphql, signedInUser, startTestSandbox, type TestSandbox } from './start.ts';
 import { installBrowserGlobals } from '../../support/browser-globals.ts';
+import { until } from '../../support/until.ts';
 
 let t: TestSandbox;
 const ON_NOTE = 'subscription On($owner: String) { onNote(owner: $owner) { id owner text } }';
 const SYSTEM_NOTE = 'mutation Sys($owner: String!, $text: String!) { systemNote(owner: $owner, text: $text) { id owner text } }';
 
-function waitUntil(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (test()) {
-        clearInterval(poll);
-        resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        clearInterval(poll);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }
-    }, 20);
-  });
-}
 
 beforeAll(async () => {
   t = await startTestSandbox();
@@ -57,9 +44,9 @@ describe('aws-amplify v6', () => {
     // Act
     const events = client.graphql({ query: ON_NOTE, variables: { owner } }) as unknown as { subscribe(o: { next(e: unknown): void }): { unsubscribe(): void } };
     const subscription = events.subscribe({ next: (event: unknown) => received.push(event) });
-    await waitUntil(() => t.sandbox.realtime.stats().subscriptions > before, 'Amplify\'s subscription to start');
+    await until(() => t.sandbox.realtime.stats().subscriptions > before, 'Amplify\'s subscription to start');
     await client.graphql({ query: 'mutation { createNote(input: {text: "streamed"}) { id owner text } }' });
-    await waitUntil(() => received.length > 0, 'the note on Amplify\'s subscription');
+    await until(() => received.length > 0, 'the note on Amplify\'s subscription');
     subscription.unsubscribe();
 
     // Assert
@@ -84,9 +71,9 @@ describe('Apollo Client with aws-appsync-auth-link and aws-appsync-subscription-
     const before = t.sandbox.realtime.stats().subscriptions;
 
     const subscription = client.subscribe({ query: gql(ON_NOTE), variables: { owner: 'apollo-owner' } }).subscribe({ next: (event: unknown) => received.push(event) });
-    await waitUntil(() => t.sandbox.realtime.stats().subscriptions > before, 'Apollo\'s subscription to start');
+    await until(() => t.sandbox.realtime.stats().subscriptions > before, 'Apollo\'s subscription to start');
     await iamGraphql(t.sandbox, SYSTEM_NOTE, { owner: 'apollo-owner', text: 'to apollo' });
-    await waitUntil(() => received.length > 0, 'the note on Apollo\'s subscription');
+    await until(() => received.length > 0, 'the note on Apollo\'s subscription');
     subscription.unsubscribe();
     client.stop();
 
