@@ -14,14 +14,14 @@ export default {
   // sandbox's real runtime (test/support/appsync-utils.ts), the same code that serves them.
   moduleNameMapper: {
     '^@aws-appsync/utils$': '<rootDir>/test/support/appsync-utils.ts',
-    '^@aws-appsync/utils/dynamodb$': '<rootDir>/sandbox/appsync/runtime/dynamodb-module.ts',
+    '^@aws-appsync/utils/dynamodb$': '<rootDir>/sandbox/appsync/runtime/module-utils-dynamodb.ts',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   // Most suites wait on sockets and streams, not on the CPU: two at a time use 2 cores well.
   maxWorkers: 2,
-  // Amplify's and Apollo's real-time clients leave timers behind after unsubscribing (FACTS.md):
+  // Amplify's and Apollo's real-time clients leave timers behind after unsubscribing (CONTRIBUTING.md, "Facts we measured"):
   // the run must end when the tests have, not when their timers do.
   forceExit: true,
   coverageProvider: 'v8',

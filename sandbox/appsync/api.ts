@@ -4,12 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Kind, type GraphQLSchema } from 'graphql';
 import { authenticate, type AuthConfig, type Caller } from './auth.ts';
 import { GraphqlEngine, type ExecuteOutcome, type GraphqlRequest } from './graphql.ts';
-import { BodyTooLargeError, flatHeaders, readBody, sendJson, sendPreflight, sourceIpOf } from './http.ts';
-import type { DataSourceExecutor } from './resolve.ts';
+import { BodyTooLargeError, readBody, sourceIpOf } from '../aws/http.ts';
+import { flatHeaders, sendJson, sendPreflight } from './http.ts';
+import type { DataSourceExecutor } from './datasources/dispatch.ts';
 import { compileCode, type CompiledCode } from './runtime/module.ts';
 import { buildAppSyncSchema } from './schema.ts';
 import type { Logger } from '../log.ts';
-import type { ApiModel } from '../template/load.ts';
+import type { ApiModel } from '../template/model.ts';
 
 export interface AppSyncApiOptions {
   api: ApiModel;

@@ -1,12 +1,11 @@
 // Request authentication as AppSync does it for each authorization mode ("Configuring
 // authorization and authentication to secure your GraphQL APIs"): the mode comes from the headers,
 // tokens are verified (never just decoded), SigV4 signatures recomputed.
-import { createHash } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { headerOf } from '../aws/http.ts';
+import { verifySigV4, type IamPrincipal, type SignedRequest } from '../aws/sigv4.ts';
 import { AUTH_TYPE_NAMES, cognitoIdentity, iamIdentity, type AuthMode } from './runtime/context.ts';
-import type { ApiModel, AuthProvider } from '../template/load.ts';
+import type { ApiModel, AuthProvider } from '../template/model.ts';
 
 /** A user pool as the API sees it: its issuer, keys and app clients. */
 export interface UserPoolVerifier {
@@ -17,9 +16,6 @@ export interface UserPoolVerifier {
   /** Access tokens issued before a global sign-out are refused. */
   isRevoked?(claims: JWTPayload): boolean;
 }
-
-/** IAM principals the sandbox knows, by access key id. */
-export interface IamPrincipal { accessKeyId: string; secretAccessKey: string; accountId: string; userArn: string; username: string }
 
 export interface AuthConfig {
   api: Pick<ApiModel, 'auth' | 'apiKeys'>;
@@ -37,24 +33,7 @@ export interface Caller {
 
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; status: 401; errorType: string; message: string };
 
-export interface SignedRequest {
-  method: string;
-  path: string;
-  query?: Record<string, string>;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  sourceIp: string;
-}
-
 const refused = (message: string, errorType = 'UnauthorizedException'): AuthResult => ({ ok: false, status: 401, errorType, message });
-
-/** A header by name, whatever its case (real-time clients send `Authorization`, Node lower-cases). */
-function header(headers: SignedRequest['headers'], name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  const key = Object.hasOwn(headers, wanted) ? wanted : Object.keys(headers).find((k) => k.toLowerCase() === wanted);
-  const value = key === undefined ? undefined : headers[key];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function configured(config: AuthConfig, type: AuthProvider['type']): AuthProvider | undefined {
   return [config.api.auth.default, ...config.api.auth.additional].find((p) => p.type === type);
@@ -62,12 +41,12 @@ function configured(config: AuthConfig, type: AuthProvider['type']): AuthProvide
 
 /** Authenticates one request (HTTP or a real-time connection's header JSON). */
 export async function authenticate(request: SignedRequest, config: AuthConfig): Promise<AuthResult> {
-  const authorization = header(request.headers, 'authorization');
-  const apiKey = header(request.headers, 'x-api-key');
+  const authorization = headerOf(request.headers, 'authorization');
+  const apiKey = headerOf(request.headers, 'x-api-key');
   const sourceIp = [request.sourceIp];
   if (authorization?.startsWith('AWS4-HMAC-SHA256')) {
     if (!configured(config, 'AWS_IAM')) return refused('You are not authorized to make this call.');
-    return verifyIam(request, authorization, config);
+    return verifyIam(request, config);
   }
   if (authorization !== undefined && authorization !== '') {
     const provider = configured(config, 'AMAZON_COGNITO_USER_POOLS');
@@ -139,62 +118,9 @@ async function verifyUserPoolToken(token: string, provider: AuthProvider, config
   return { ok: true, caller: { mode: 'AMAZON_COGNITO_USER_POOLS', authType: AUTH_TYPE_NAMES.AMAZON_COGNITO_USER_POOLS, identity, groups } };
 }
 
-/** "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/appsync/aws4_request, SignedHeaders=a;b, Signature=hex" */
-function parseAuthorization(value: string): { accessKeyId: string; date: string; region: string; service: string; signedHeaders: string[]; signature: string } | null {
-  const match = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]+)/.exec(value);
-  if (!match) return null;
-  const [, accessKeyId = '', date = '', region = '', service = '', signed = '', signature = ''] = match;
-  return { accessKeyId, date, region, service, signedHeaders: signed.split(';'), signature };
-}
-
-/** Signature Version 4, recomputed with the principal's secret over the headers the client signed. */
-async function verifyIam(request: SignedRequest, authorization: string, config: AuthConfig): Promise<AuthResult> {
-  const parsed = parseAuthorization(authorization);
-  if (!parsed) return refused('Authorization header requires \'Credential\', \'Signature\' and \'SignedHeaders\' parameters.', 'IncompleteSignatureException');
-  const principal = config.iamPrincipals.find((p) => p.accessKeyId === parsed.accessKeyId);
-  if (!principal) return refused('The security token included in the request is invalid.', 'UnrecognizedClientException');
-  const amzDate = header(request.headers, 'x-amz-date');
-  const signingDate = amzDate ? parseAmzDate(amzDate) : null;
-  const now = config.now?.() ?? Date.now();
-  if (!signingDate || Math.abs(now - signingDate.getTime()) > 15 * 60 * 1000) {
-    return refused('Signature expired or the request time is not within 15 minutes of the server time.', 'InvalidSignatureException');
-  }
-  // A signed x-amz-content-sha256 stands for the body in the signature: it must be the body's hash.
-  const contentHash = header(request.headers, 'x-amz-content-sha256');
-  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) {
-    return refused('The provided x-amz-content-sha256 header does not match what was computed.', 'InvalidSignatureException');
-  }
-  const headers: Record<string, string> = {};
-  for (const name of parsed.signedHeaders) {
-    const value = header(request.headers, name);
-    if (value !== undefined) headers[name] = value;
-  }
-  const sessionToken = header(request.headers, 'x-amz-security-token');
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) },
-    region: parsed.region,
-    service: parsed.service,
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: request.method,
-    protocol: 'http:',
-    hostname: headers.host?.split(':')[0] ?? '',
-    path: request.path,
-    query: request.query ?? {},
-    headers,
-    body: request.body,
-  }, { signingDate, signableHeaders: new Set(parsed.signedHeaders) });
-  const expected = parseAuthorization(String(signed.headers.authorization ?? signed.headers.Authorization ?? ''));
-  if (expected?.signature !== parsed.signature) {
-    return refused('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.', 'InvalidSignatureException');
-  }
-  return { ok: true, caller: { mode: 'AWS_IAM', authType: AUTH_TYPE_NAMES.AWS_IAM, identity: iamIdentity(principal, [request.sourceIp]), groups: [] } };
-}
-
-function parseAmzDate(value: string): Date | null {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s));
+/** AppSync's IAM mode: the SigV4 signature is verified (sandbox/aws/sigv4.ts); the identity is the signer's. */
+async function verifyIam(request: SignedRequest, config: AuthConfig): Promise<AuthResult> {
+  const verified = await verifySigV4(request, config.iamPrincipals, { service: 'appsync', ...(config.now ? { now: config.now } : {}) });
+  if (!verified.ok) return refused(verified.message, verified.errorType);
+  return { ok: true, caller: { mode: 'AWS_IAM', authType: AUTH_TYPE_NAMES.AWS_IAM, identity: iamIdentity(verified.principal, [request.sourceIp]), groups: [] } };
 }

@@ -6,14 +6,16 @@ import {
 } from 'graphql';
 import type { Caller } from './auth.ts';
 import { fieldAllowed } from './authorize.ts';
-import { runResolver, type DataSourceExecutor, type FieldError, type ResolverRun } from './resolve.ts';
+import type { DataSourceExecutor } from './datasources/dispatch.ts';
+import { FieldFailure } from './field-failure.ts';
+import { runResolver, type ResolverRun } from './resolve.ts';
 import type { AuthMode, ResolverInfo } from './runtime/context.ts';
 import { selectionSetGraphQL, selectionSetList } from './runtime/context.ts';
 import type { CompiledCode } from './runtime/module.ts';
 import type { ResolverInstance } from './runtime/execute.ts';
 import { DocumentCache } from './document-cache.ts';
 import type { Logger } from '../log.ts';
-import type { ApiModel, ResolverModel } from '../template/load.ts';
+import type { ApiModel, ResolverModel } from '../template/model.ts';
 
 export interface GraphqlRequest { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }
 
@@ -40,12 +42,6 @@ export interface GraphqlEngineOptions {
   code: (key: string) => CompiledCode;
   execute: DataSourceExecutor;
   log: Logger;
-}
-
-class FieldFailure extends Error {
-  constructor(readonly fieldError: FieldError) {
-    super(fieldError.message);
-  }
 }
 
 interface ExecutionContext {
@@ -158,7 +154,7 @@ export class GraphqlEngine {
   private readonly resolveField: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
     const field = info.parentType.getFields()[info.fieldName];
     if (field && !fieldAllowed(info.parentType, field, context.caller, this.defaultMode)) {
-      throw new FieldFailure({ message: `Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`, errorType: 'Unauthorized', data: null, errorInfo: null });
+      throw FieldFailure.of(`Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`, 'Unauthorized');
     }
     const resolver = this.resolvers.get(`${info.parentType.name}.${info.fieldName}`);
     if (!resolver) {

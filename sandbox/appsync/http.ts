@@ -1,24 +1,7 @@
-// Small HTTP helpers shared by the sandbox's endpoints: read a body, answer JSON, CORS.
+// AppSync's HTTP answers: JSON with the CORS headers its GraphQL endpoint sends, preflights, and the request headers
+// as resolvers see them. Body reading and the caller's address are the shared layer's (sandbox/aws/http.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** Bodies over this are refused before parsing, so a runaway client cannot exhaust memory. */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-export class BodyTooLargeError extends Error {
-  override readonly name = 'BodyTooLargeError';
-}
-
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError(`request body over ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { sendJson as sendAwsJson } from '../aws/http.ts';
 
 export const CORS_HEADERS: Record<string, string> = {
   'access-control-allow-origin': '*',
@@ -29,9 +12,7 @@ export const CORS_HEADERS: Record<string, string> = {
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...CORS_HEADERS, ...headers });
-  res.end(text);
+  sendAwsJson(res, status, body, { 'content-type': 'application/json; charset=UTF-8', ...CORS_HEADERS, ...headers });
 }
 
 export function sendPreflight(res: ServerResponse): void {
@@ -46,8 +27,4 @@ export function flatHeaders(req: IncomingMessage): Record<string, string> {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(',') : value;
   }
   return out;
-}
-
-export function sourceIpOf(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 }

@@ -5,19 +5,9 @@ import type { CompiledCode } from './runtime/module.ts';
 import { buildContext, type ResolverContext, type ResolverInfo } from './runtime/context.ts';
 import { createInstance, runHandler, type HandlerOutcome, type ResolverInstance } from './runtime/execute.ts';
 import type { ResolverErrorEntry } from './runtime/state.ts';
-import type { DataSourceModel, ResolverModel } from '../template/load.ts';
-
-import type { DataSourceOutcome } from './datasources/outcome.ts';
-
-export type DataSourceExecutor = (source: DataSourceModel, request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
-
-/** A GraphQL error as AppSync reports it for a field. */
-export interface FieldError {
-  message: string;
-  errorType: string | null;
-  data: unknown;
-  errorInfo: unknown;
-}
+import type { DataSourceModel, ResolverModel } from '../template/model.ts';
+import type { DataSourceExecutor } from './datasources/dispatch.ts';
+import { FieldFailure, type FieldError } from './field-failure.ts';
 
 export interface ResolverRun {
   value: unknown;
@@ -47,20 +37,14 @@ export interface ResolverCall {
   };
 }
 
-class FieldFailure extends Error {
-  constructor(readonly fieldError: FieldError) {
-    super(fieldError.message);
-  }
-}
-
 function fail(outcome: Exclude<HandlerOutcome, { kind: 'result' | 'earlyReturn' }>, where: string): never {
   switch (outcome.kind) {
     case 'error':
       throw new FieldFailure({ message: outcome.message, errorType: outcome.errorType, data: outcome.data, errorInfo: outcome.errorInfo });
     case 'unauthorized':
-      throw new FieldFailure({ message: 'Unauthorized', errorType: 'Unauthorized', data: null, errorInfo: null });
+      throw FieldFailure.of('Unauthorized', 'Unauthorized');
     case 'runtimeError':
-      throw new FieldFailure({ message: `${outcome.message} [${where}:${outcome.line}:${outcome.column}]`, errorType: 'Code', data: null, errorInfo: null });
+      throw FieldFailure.of(`${outcome.message} [${where}:${outcome.line}:${outcome.column}]`, 'Code');
   }
 }
 
@@ -74,7 +58,7 @@ function run(instance: ResolverInstance, name: 'request' | 'response', ctx: Reso
 
 async function callDataSource(call: ResolverCall, sourceName: string, request: unknown, ctx: ResolverContext): Promise<void> {
   const source = call.dataSources.get(sourceName);
-  if (!source) throw new FieldFailure({ message: `Data source ${sourceName} not found`, errorType: 'DataSourceNotFound', data: null, errorInfo: null });
+  if (!source) throw FieldFailure.of(`Data source ${sourceName} not found`, 'DataSourceNotFound');
   const outcome = await call.execute(source, request, ctx);
   delete ctx.error;
   ctx.result = outcome.result ?? null;
@@ -107,12 +91,12 @@ export async function runResolver(call: ResolverCall): Promise<ResolverRun> {
 
 async function runUnit(call: ResolverCall, ctx: ResolverContext, instances: ResolverInstance[]): Promise<unknown> {
   const { resolver } = call;
-  if (resolver.dataSourceName === null) throw new FieldFailure({ message: `Resolver ${resolver.typeName}.${resolver.fieldName} has no data source`, errorType: 'MappingTemplate', data: null, errorInfo: null });
+  if (resolver.dataSourceName === null) throw FieldFailure.of(`Resolver ${resolver.typeName}.${resolver.fieldName} has no data source`, 'MappingTemplate');
   if (resolver.code === null) {
     // A direct Lambda resolver: the function receives the whole context and its answer is the field.
     const { arguments: args, identity, source, request, prev, info, stash } = ctx;
     await callDataSource(call, resolver.dataSourceName, { operation: 'Invoke', payload: { arguments: args, identity, source, request, prev, info, stash } }, ctx);
-    if (ctx.error) throw new FieldFailure({ message: ctx.error.message, errorType: ctx.error.type, data: null, errorInfo: null });
+    if (ctx.error) throw FieldFailure.of(ctx.error.message, ctx.error.type);
     return ctx.result;
   }
   const instance = createInstance(call.code(resolver.logicalId), call.authType);
@@ -131,7 +115,7 @@ async function runPipeline(call: ResolverCall, ctx: ResolverContext, instances: 
   if (before.early === false) {
     for (const functionId of call.resolver.functionIds) {
       const fn = call.functions.get(functionId);
-      if (!fn) throw new FieldFailure({ message: `Pipeline function ${functionId} not found`, errorType: 'MappingTemplate', data: null, errorInfo: null });
+      if (!fn) throw FieldFailure.of(`Pipeline function ${functionId} not found`, 'MappingTemplate');
       const step = createInstance(call.code(functionId), call.authType);
       instances.push(step);
       delete ctx.error;

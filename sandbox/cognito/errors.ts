@@ -1,5 +1,7 @@
-// The one place that builds Cognito's error responses: HTTP 400, `x-amzn-errortype`, `{ __type, message }`.
+// Cognito's error types and messages; the response (HTTP 400, `x-amzn-errortype`, `{ __type, message }`) is AWS's JSON
+// protocol's, built once in sandbox/aws/json-protocol.ts.
 // Types and messages as in the Amazon Cognito API Reference ("Common Errors" and each action's Errors).
+import { AwsServiceError, type JsonResponse } from '../aws/json-protocol.ts';
 
 export type CognitoErrorType =
   | 'NotAuthorizedException'
@@ -16,22 +18,16 @@ export type CognitoErrorType =
   | 'SerializationException'
   | 'InternalErrorException';
 
-export class CognitoError extends Error {
-  constructor(
-    readonly errorType: CognitoErrorType,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
+export class CognitoError extends AwsServiceError {
+  declare readonly errorType: CognitoErrorType;
+
+  constructor(errorType: CognitoErrorType, message: string, status = 400) {
+    super(errorType, message, status);
     this.name = 'CognitoError';
   }
 }
 
-export interface CognitoResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
+export type CognitoResponse = JsonResponse;
 
 export const notAuthorized = (message = 'Incorrect username or password.'): CognitoError =>
   new CognitoError('NotAuthorizedException', message);
@@ -49,19 +45,8 @@ export const invalidParameter = (message: string): CognitoError => new CognitoEr
 export const limitExceeded = (): CognitoError =>
   new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
 export const resourceNotFound = (message: string): CognitoError => new CognitoError('ResourceNotFoundException', message);
-export const unknownOperation = (target: string): CognitoError =>
-  new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
-export const serialization = (): CognitoError => new CognitoError('SerializationException', 'Start of structure or map found where not expected.');
 export const internalError = (): CognitoError => new CognitoError('InternalErrorException', 'Internal server error.', 500);
 
 /** The "1 validation error detected" wording AWS uses for a member that fails its constraint. */
 export const validation = (member: string, constraint: string, value: string | null = null): CognitoError =>
   invalidParameter(`1 validation error detected: Value ${value === null ? 'null' : `'${value}'`} at '${member}' failed to satisfy constraint: ${constraint}`);
-
-export function errorResponse(error: CognitoError, requestId: string): CognitoResponse {
-  return {
-    status: error.status,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': error.errorType, 'x-amzn-requestid': requestId },
-    body: { __type: error.errorType, message: error.message },
-  };
-}

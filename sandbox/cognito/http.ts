@@ -1,11 +1,12 @@
-// The pool on a Node HTTP server, next to AppSync: POST with X-Amz-Target on any path, the two well-known
-// documents, and CORS for the playground page. Anything else is left to the caller (false).
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CognitoResponse } from './errors.ts';
+// The pool on the sandbox's HTTP server, next to AppSync: the JSON API (POST with X-Amz-Target on any path, through
+// the shared router), the two well-known documents, and CORS for web pages. Anything else is left to the next route.
+import type { ServerResponse } from 'node:http';
+import { jsonProtocolRoute, type JsonResponse } from '../aws/json-protocol.ts';
+import type { Route } from '../aws/http.ts';
 
 export interface HttpServedPool {
   poolId: string;
-  handle(target: string, body: unknown): Promise<CognitoResponse>;
+  handle(target: string, body: unknown): Promise<JsonResponse>;
   jwks(): unknown;
   openidConfiguration(): unknown;
 }
@@ -22,17 +23,11 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function createHttpHandler(pool: HttpServedPool): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+export function createHttpHandler(pool: HttpServedPool): Route {
   const wellKnown = `/${pool.poolId}/.well-known/`;
+  const api = jsonProtocolRoute({ targetPrefix: 'AWSCognitoIdentityProviderService.', headers: CORS, call: (target, body) => pool.handle(target, body) });
   return async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const target = req.headers['x-amz-target'];
     if (req.method === 'OPTIONS') {
       const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase();
       if (!requested.includes('x-amz-target') && !path.startsWith(wellKnown)) return false;
@@ -51,16 +46,6 @@ export function createHttpHandler(pool: HttpServedPool): (req: IncomingMessage, 
       send(res, 200, { 'content-type': 'application/json' }, pool.openidConfiguration());
       return true;
     }
-    if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith('AWSCognitoIdentityProviderService.')) return false;
-    const text = await readBody(req);
-    let body: unknown = null;
-    try {
-      body = text === '' ? {} : JSON.parse(text);
-    } catch {
-      // Malformed JSON reaches the pool as a non-object and is answered with SerializationException.
-    }
-    const response = await pool.handle(target, body);
-    send(res, response.status, response.headers, response.body);
-    return true;
+    return api(req, res);
   };
 }

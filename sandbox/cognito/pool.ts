@@ -1,32 +1,32 @@
 // A local Cognito user pool: the cognito-idp JSON API that amazon-cognito-identity-js and Amplify v6 call,
 // its JWKS and OpenID configuration, and helpers for seed scripts.
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dispatchJsonCall, type JsonService } from '../aws/json-protocol.ts';
+import type { Route } from '../aws/http.ts';
 import type { JWK, JWTPayload } from 'jose';
-import { adminConfirmSignUp } from './adminConfirmSignUp.ts';
-import { adminCreateUser } from './adminCreateUser.ts';
-import { adminGetUser } from './adminGetUser.ts';
-import { adminSetUserPassword } from './adminSetUserPassword.ts';
-import { adminUserGlobalSignOut } from './adminUserGlobalSignOut.ts';
-import { changePassword } from './changePassword.ts';
-import { confirmForgotPassword } from './confirmForgotPassword.ts';
-import { confirmSignUp } from './confirmSignUp.ts';
-import { CognitoError, errorResponse, internalError, serialization, unknownOperation, type CognitoResponse } from './errors.ts';
-import { forgotPassword } from './forgotPassword.ts';
-import { getTokensFromRefreshToken } from './getTokensFromRefreshToken.ts';
-import { getUser } from './getUser.ts';
+import { adminConfirmSignUp } from './operations/adminConfirmSignUp.ts';
+import { adminCreateUser } from './operations/adminCreateUser.ts';
+import { adminGetUser } from './operations/adminGetUser.ts';
+import { adminSetUserPassword } from './operations/adminSetUserPassword.ts';
+import { adminUserGlobalSignOut } from './operations/adminUserGlobalSignOut.ts';
+import { changePassword } from './operations/changePassword.ts';
+import { confirmForgotPassword } from './operations/confirmForgotPassword.ts';
+import { confirmSignUp } from './operations/confirmSignUp.ts';
+import { CognitoError, internalError, type CognitoResponse } from './errors.ts';
+import { forgotPassword } from './operations/forgotPassword.ts';
+import { getTokensFromRefreshToken } from './operations/getTokensFromRefreshToken.ts';
+import { getUser } from './operations/getUser.ts';
 import { createHttpHandler } from './http.ts';
-import { globalSignOut } from './globalSignOut.ts';
-import { initiateAuth } from './initiateAuth.ts';
+import { globalSignOut } from './operations/globalSignOut.ts';
+import { initiateAuth } from './operations/initiateAuth.ts';
 import { loadSigningKey, type SigningKey } from './keys.ts';
-import { listUsers } from './listUsers.ts';
-import { resendConfirmationCode } from './resendConfirmationCode.ts';
-import { respondToAuthChallenge } from './respondToAuthChallenge.ts';
-import { revokeToken } from './revokeToken.ts';
+import { listUsers } from './operations/listUsers.ts';
+import { resendConfirmationCode } from './operations/resendConfirmationCode.ts';
+import { respondToAuthChallenge } from './operations/respondToAuthChallenge.ts';
+import { revokeToken } from './operations/revokeToken.ts';
 import { ChallengeSessions } from './sessions.ts';
-import { DEFAULT_AUTH_FLOWS, DEFAULT_PASSWORD_POLICY, type UserPoolOptions } from './settings.ts';
-import { signUp } from './signUp.ts';
-import type { ClientSettings, Operation, PoolContext, PoolSettings } from './state.ts';
+import { DEFAULT_AUTH_FLOWS, DEFAULT_PASSWORD_POLICY, type ClientSettings, type PoolSettings, type UserPoolOptions } from './settings.ts';
+import { signUp } from './operations/signUp.ts';
+import type { Operation, PoolContext } from './state.ts';
 import { TokenService } from './tokens.ts';
 import { UserDirectory, userType, type UserRecord } from './users.ts';
 
@@ -74,6 +74,7 @@ export class UserPool {
   readonly issuer: string;
   private readonly key: SigningKey;
   private readonly ctx: PoolContext;
+  private readonly api: JsonService<PoolContext>;
 
   constructor(options: UserPoolOptions) {
     const [, poolName] = options.poolId.split('_');
@@ -100,31 +101,16 @@ export class UserPool {
       log: options.log,
       now,
     };
+    this.api = { targetPrefix: TARGET_PREFIX, operations: OPERATIONS, internalError, unknownOperation: (target) => `Unknown operation ${target}`, log: options.log };
   }
 
   get clientIds(): string[] {
     return [...this.ctx.settings.clients.keys()];
   }
 
-  /** Serves one JSON API call: `target` is the X-Amz-Target header, `body` the parsed JSON. */
-  async handle(target: string, body: unknown): Promise<CognitoResponse> {
-    const requestId = randomUUID();
-    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
-    try {
-      if (operation === undefined) throw unknownOperation(target);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serialization();
-      const output = await operation(this.ctx, body as Record<string, unknown>);
-      this.ctx.log.debug(`${name} 200`);
-      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId }, body: output };
-    } catch (error) {
-      if (error instanceof CognitoError) {
-        this.ctx.log.debug(`${name || target} ${error.errorType}: ${error.message}`);
-        return errorResponse(error, requestId);
-      }
-      this.ctx.log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return errorResponse(internalError(), requestId);
-    }
+  /** Serves one JSON API call: `target` is the X-Amz-Target header, `body` the parsed JSON (null when it was not). */
+  handle(target: string, body: unknown): Promise<CognitoResponse> {
+    return dispatchJsonCall(this.api, this.ctx, target, body);
   }
 
   jwks(): { keys: JWK[] } {
@@ -167,7 +153,7 @@ export class UserPool {
   }
 
   /** A Node request handler for the JSON API and the well-known documents; false for anything else. */
-  httpHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  httpHandler(): Route {
     return createHttpHandler(this);
   }
 

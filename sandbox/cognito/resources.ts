@@ -1,6 +1,7 @@
 // The app client, user pool or signed-in user a request names, and what the client allows.
 import { invalidParameter, notAuthorized, resourceNotFound } from './errors.ts';
-import type { ClientSettings, PoolContext } from './state.ts';
+import type { ClientSettings } from './settings.ts';
+import type { PoolContext } from './state.ts';
 import { requiredString, type Input } from './input.ts';
 import type { UserRecord } from './users.ts';
 

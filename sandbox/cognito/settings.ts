@@ -99,3 +99,23 @@ export function userPoolSettingsFromTemplate(
   if (autoVerified !== undefined) settings.autoVerifiedAttributes = autoVerified;
   return settings;
 }
+
+export interface ClientSettings {
+  clientId: string;
+  /** Explicit auth flows without their ALLOW_ prefix: USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH... */
+  flows: ReadonlySet<string>;
+  accessTokenMinutes: number;
+  idTokenMinutes: number;
+  refreshTokenDays: number;
+}
+
+export interface PoolSettings {
+  poolId: string;
+  /** The part of the pool id after '_': SRP hashes it with the username. */
+  poolName: string;
+  region: string;
+  clients: ReadonlyMap<string, ClientSettings>;
+  passwordPolicy: Required<PasswordPolicy>;
+  usernameAttributes: readonly UsernameAttribute[];
+  autoVerifiedAttributes: readonly string[];
+}

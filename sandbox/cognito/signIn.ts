@@ -1,7 +1,8 @@
 // The end of every sign-in once the password is proven: refuse unconfirmed or disabled users,
 // ask a user with a temporary password for a new one, otherwise issue tokens.
 import { notAuthorized, userNotConfirmed } from './errors.ts';
-import type { ClientSettings, PoolContext } from './state.ts';
+import type { ClientSettings } from './settings.ts';
+import type { PoolContext } from './state.ts';
 import type { UserRecord } from './users.ts';
 
 export async function completeSignIn(ctx: PoolContext, user: UserRecord, client: ClientSettings): Promise<Record<string, unknown>> {

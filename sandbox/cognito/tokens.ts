@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { notAuthorized } from './errors.ts';
 import type { SigningKey } from './keys.ts';
-import type { ClientSettings } from './state.ts';
+import type { ClientSettings } from './settings.ts';
 import type { UserRecord } from './users.ts';
 
 interface RefreshRecord {

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
-import type { FunctionSpec, LambdaError } from './runtime.ts';
+import type { FunctionSpec, LambdaError } from './spec.ts';
 
 /** What one invocation produced: the handler's JSON result, or an error response. */
 export type Outcome = { ok: true; payload: string } | { ok: false; error: LambdaError };
@@ -50,132 +50,128 @@ export function functionEnvironment(spec: FunctionSpec, sandbox: Record<string, 
 }
 
 export class ExecutionEnvironment {
-  readonly #worker: Worker;
-  readonly #log: Logger;
-  readonly #spec: FunctionSpec;
-  readonly #ready: Promise<LambdaError | undefined>;
-  readonly #started = performance.now();
-  #initDuration = 0;
-  readonly #onEnd: () => void;
-  #settle: ((outcome: Outcome, memoryMb?: number) => void) | undefined;
-  #requestId: string | undefined;
-  #memoryMb = 0;
-  #ended = false;
-  #terminating = false;
+  private readonly worker: Worker;
+  private readonly log: Logger;
+  readonly spec: FunctionSpec;
+  private readonly ready: Promise<LambdaError | undefined>;
+  private readonly started = performance.now();
+  private initDuration = 0;
+  private readonly onEnd: () => void;
+  private settle: ((outcome: Outcome, memoryMb?: number) => void) | undefined;
+  private requestId: string | undefined;
+  private memoryMb = 0;
+  private hasEnded = false;
+  private terminating = false;
 
   /** `onEnd` runs once, when the environment can take no more invocations (crashed, exited or terminated). */
   constructor(spec: FunctionSpec, env: Record<string, string>, invokedFunctionArn: string, log: Logger, onEnd: () => void) {
-    this.#spec = spec;
-    this.#log = log;
-    this.#onEnd = onEnd;
+    this.spec = spec;
+    this.log = log;
+    this.onEnd = onEnd;
     // No execArgv: user code runs in plain Node, without the tsx or jest flags of the sandbox's own process.
-    this.#worker = new Worker(WORKER, { env, execArgv: [], stdout: true, stderr: true, workerData: { codeDir: spec.codeDir, handler: spec.handler, invokedFunctionArn } });
-    this.#forward(this.#worker.stdout, 'info');
-    this.#forward(this.#worker.stderr, 'error');
-    this.#ready = new Promise((resolveInit) => {
-      this.#worker.on('message', (message: WorkerMessage) => {
+    this.worker = new Worker(WORKER, { env, execArgv: [], stdout: true, stderr: true, workerData: { codeDir: spec.codeDir, handler: spec.handler, invokedFunctionArn } });
+    this.forward(this.worker.stdout, 'info');
+    this.forward(this.worker.stderr, 'error');
+    this.ready = new Promise((resolveInit) => {
+      this.worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'ready' || message.type === 'initError') {
-          this.#initDuration = performance.now() - this.#started;
+          this.initDuration = performance.now() - this.started;
           resolveInit(message.type === 'initError' ? message.error : undefined);
-        } else this.#onMessage(message);
+        } else this.onMessage(message);
       });
-      this.#worker.on('exit', (code) => {
-        if (!this.#terminating) this.#log.warn(`execution environment exited with status ${code}`);
-        this.#end();
-        const prefix = this.#requestId === undefined ? '' : `RequestId: ${this.#requestId} Error: `;
+      this.worker.on('exit', (code) => {
+        if (!this.terminating) this.log.warn(`execution environment exited with status ${code}`);
+        this.end();
+        const prefix = this.requestId === undefined ? '' : `RequestId: ${this.requestId} Error: `;
         const error = { errorType: 'Runtime.ExitError', errorMessage: `${prefix}Runtime exited with error: exit status ${code}` };
         resolveInit(error);
-        this.#settle?.({ ok: false, error });
+        this.settle?.({ ok: false, error });
       });
     });
   }
 
-  get spec(): FunctionSpec {
-    return this.#spec;
-  }
-
   get ended(): boolean {
-    return this.#ended;
+    return this.hasEnded;
   }
 
   /** Runs one invocation; a cold environment first waits for its init. */
   async invoke(requestId: string, event: string, cold: boolean): Promise<Outcome> {
-    this.#log.info(`${cold ? 'cold' : 'warm'} start of ${this.#spec.name} (${requestId})`);
-    const initError = await this.#ready;
-    this.#log.info(`START RequestId: ${requestId} Version: $LATEST`);
+    this.log.info(`${cold ? 'cold' : 'warm'} start of ${this.spec.name} (${requestId})`);
+    const initError = await this.ready;
+    this.log.info(`START RequestId: ${requestId} Version: $LATEST`);
     const started = performance.now();
-    const timeoutMs = this.#spec.timeoutSeconds * 1000;
-    const outcome = initError !== undefined ? { ok: false as const, error: initError } : await this.#run(requestId, event, timeoutMs);
+    const timeoutMs = this.spec.timeoutSeconds * 1000;
+    const outcome = initError !== undefined ? { ok: false as const, error: initError } : await this.run(requestId, event, timeoutMs);
     const duration = performance.now() - started;
     const timedOut = !outcome.ok && outcome.error.errorType === 'Sandbox.Timedout';
-    this.#log.info(`END RequestId: ${requestId}`);
-    this.#log.info(this.#report(requestId, duration, cold, timedOut));
-    if (timedOut) this.#log.error(`${new Date().toISOString()} ${requestId} Task timed out after ${this.#spec.timeoutSeconds.toFixed(2)} seconds`);
+    this.log.info(`END RequestId: ${requestId}`);
+    this.log.info(this.report(requestId, duration, cold, timedOut));
+    if (timedOut) this.log.error(`${new Date().toISOString()} ${requestId} Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`);
     if (initError !== undefined) await this.terminate();
     return outcome;
   }
 
   terminate(): Promise<number> {
-    this.#terminating = true;
-    this.#end();
-    return this.#worker.terminate();
+    this.terminating = true;
+    this.end();
+    return this.worker.terminate();
   }
 
-  #run(requestId: string, event: string, timeoutMs: number): Promise<Outcome> {
+  private run(requestId: string, event: string, timeoutMs: number): Promise<Outcome> {
     return new Promise((resolveOutcome) => {
       // Lambda stops the environment at the timeout: terminate() halts even a busy loop.
       const timer = setTimeout(() => {
-        const errorMessage = `RequestId: ${requestId} Error: Task timed out after ${this.#spec.timeoutSeconds.toFixed(2)} seconds`;
-        this.#settle = undefined;
+        const errorMessage = `RequestId: ${requestId} Error: Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`;
+        this.settle = undefined;
         void this.terminate().then(() => resolveOutcome({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage } }));
       }, timeoutMs);
-      this.#settle = (outcome, memoryMb) => {
+      this.settle = (outcome, memoryMb) => {
         clearTimeout(timer);
-        this.#settle = undefined;
-        this.#requestId = undefined;
-        this.#memoryMb = Math.max(this.#memoryMb, memoryMb ?? 0);
+        this.settle = undefined;
+        this.requestId = undefined;
+        this.memoryMb = Math.max(this.memoryMb, memoryMb ?? 0);
         resolveOutcome(outcome);
       };
-      this.#requestId = requestId;
-      this.#worker.postMessage({ type: 'invoke', requestId, event, deadline: Date.now() + timeoutMs });
+      this.requestId = requestId;
+      this.worker.postMessage({ type: 'invoke', requestId, event, deadline: Date.now() + timeoutMs });
     });
   }
 
-  #onMessage(message: Exclude<WorkerMessage, { type: 'ready' | 'initError' }>): void {
+  private onMessage(message: Exclude<WorkerMessage, { type: 'ready' | 'initError' }>): void {
     if (message.type === 'log') {
-      this.#log[LEVELS[message.level]](message.line);
+      this.log[LEVELS[message.level]](message.line);
     } else if (message.type === 'result') {
-      this.#settle?.({ ok: true, payload: message.payload }, message.memoryMb);
+      this.settle?.({ ok: true, payload: message.payload }, message.memoryMb);
     } else {
       // A crash ends the environment; one after the handler returned has no invocation left to fail.
-      if (message.type === 'crash') this.#end();
-      this.#settle?.({ ok: false, error: message.error }, message.memoryMb);
+      if (message.type === 'crash') this.end();
+      this.settle?.({ ok: false, error: message.error }, message.memoryMb);
     }
   }
 
-  #end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#onEnd();
+  private end(): void {
+    if (this.hasEnded) return;
+    this.hasEnded = true;
+    this.onEnd();
   }
 
-  #report(requestId: string, duration: number, cold: boolean, timedOut: boolean): string {
+  private report(requestId: string, duration: number, cold: boolean, timedOut: boolean): string {
     // Since August 2025 Lambda bills the init phase of on-demand functions too.
-    const billed = Math.ceil(duration + (cold ? this.#initDuration : 0));
+    const billed = Math.ceil(duration + (cold ? this.initDuration : 0));
     const parts = [
       `REPORT RequestId: ${requestId}`,
       `Duration: ${duration.toFixed(2)} ms`,
       `Billed Duration: ${billed} ms`,
-      `Memory Size: ${this.#spec.memoryMb} MB`,
-      `Max Memory Used: ${this.#memoryMb} MB`,
-      ...(cold ? [`Init Duration: ${this.#initDuration.toFixed(2)} ms`] : []),
+      `Memory Size: ${this.spec.memoryMb} MB`,
+      `Max Memory Used: ${this.memoryMb} MB`,
+      ...(cold ? [`Init Duration: ${this.initDuration.toFixed(2)} ms`] : []),
       ...(timedOut ? ['Status: timeout'] : []),
     ];
     return parts.join('\t');
   }
 
   /** Raw writes to stdout or stderr reach CloudWatch unformatted, one event a line. */
-  #forward(stream: Readable, level: 'info' | 'error'): void {
-    createInterface({ input: stream }).on('line', (line) => this.#log[level](line));
+  private forward(stream: Readable, level: 'info' | 'error'): void {
+    createInterface({ input: stream }).on('line', (line) => this.log[level](line));
   }
 }

@@ -2,34 +2,11 @@
 // answered as the Invoke API does, and Event retries ending in the on-failure destination.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Route } from '../aws/http.ts';
+import type { ServiceInstance } from '../aws/service.ts';
 import type { Logger } from '../log.ts';
 import { ExecutionEnvironment, functionEnvironment, type Outcome } from './environment.ts';
-
-/** A function's error response, as the Node.js runtime writes it. */
-export interface LambdaError {
-  errorType: string;
-  errorMessage: string;
-  trace?: string[];
-}
-
-/** One `AWS::Lambda::Function` of the synthesized template, with its `AWS::Lambda::EventInvokeConfig`. */
-export interface FunctionSpec {
-  name: string;
-  /** The asset folder, e.g. `cdk.out/asset.<hash>/`. */
-  codeDir: string;
-  /** `<file>.<export>`, e.g. `index.handler`. */
-  handler: string;
-  environment: Record<string, string>;
-  timeoutSeconds: number;
-  memoryMb: number;
-  /** e.g. `nodejs22.x`. */
-  runtime: string;
-  architecture?: string;
-  /** MaximumRetryAttempts of Event invocations; Lambda's default is 2. */
-  maxEventRetries?: number;
-  /** The on-failure destination: gets the event once its retries are exhausted. */
-  onFailure?: (event: unknown, error: LambdaError) => void;
-}
+import type { FunctionSpec, LambdaError } from './spec.ts';
 
 export interface InvokeResult {
   statusCode: 200 | 202;
@@ -66,52 +43,54 @@ interface FunctionState {
   live: Set<ExecutionEnvironment>;
 }
 
-export class LambdaService {
-  readonly #functions = new Map<string, FunctionState>();
-  readonly #background = new Set<Promise<void>>();
-  readonly #log: Logger;
-  readonly #sandboxEnvironment: Record<string, string>;
-  readonly #region: string;
-  readonly #accountId: string;
-  readonly #retryDelayMs: number;
-  #stopped = false;
+export class LambdaService implements ServiceInstance {
+  /** The sandbox serves no Lambda HTTP API: AppSync and functions invoke in process. */
+  readonly routes: readonly Route[] = [];
+  private readonly functions = new Map<string, FunctionState>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly log: Logger;
+  private readonly sandboxEnvironment: Record<string, string>;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly retryDelayMs: number;
+  private stopped = false;
 
   constructor(options: LambdaServiceOptions) {
-    this.#log = options.log;
-    this.#sandboxEnvironment = options.sandboxEnvironment;
-    this.#region = options.sandboxEnvironment.AWS_REGION ?? 'us-east-1';
-    this.#accountId = options.accountId ?? '000000000000';
-    this.#retryDelayMs = options.eventRetryDelayMs ?? 1000;
+    this.log = options.log;
+    this.sandboxEnvironment = options.sandboxEnvironment;
+    this.region = options.sandboxEnvironment.AWS_REGION ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.retryDelayMs = options.eventRetryDelayMs ?? 1000;
     for (const spec of options.functions) this.update(spec);
   }
 
   /** Execution environments started and not yet ended, over all functions. */
   get liveEnvironments(): number {
-    return [...this.#functions.values()].reduce((count, state) => count + state.live.size, 0);
+    return [...this.functions.values()].reduce((count, state) => count + state.live.size, 0);
   }
 
   async invoke(name: string, payload: unknown, invocationType: 'RequestResponse' | 'Event'): Promise<InvokeResult> {
-    const state = this.#state(name);
+    const state = this.state(name);
     // An Invoke without a payload hands the function `{}`.
     const event = JSON.stringify(payload ?? {});
     if (invocationType === 'Event') {
-      const job = this.#runEvent(state, event).catch((error: unknown) => {
+      const job = this.runEvent(state, event).catch((error: unknown) => {
         state.log.error(`Event invocation failed: ${String(error)}`);
       });
-      this.#background.add(job);
-      void job.finally(() => this.#background.delete(job));
+      this.background.add(job);
+      void job.finally(() => this.background.delete(job));
       return { statusCode: 202 };
     }
-    const outcome = await this.#run(state, event);
+    const outcome = await this.run(state, event);
     if (outcome.ok) return { statusCode: 200, payload: JSON.parse(outcome.payload) };
     return { statusCode: 200, functionError: 'Unhandled', payload: outcome.error, error: outcome.error };
   }
 
   /** New code or configuration: idle environments go, busy ones finish their invocation first. */
   update(spec: FunctionSpec): void {
-    const state = this.#functions.get(spec.name);
+    const state = this.functions.get(spec.name);
     if (state === undefined) {
-      this.#functions.set(spec.name, { spec, log: this.#log.child(spec.name), idle: [], live: new Set() });
+      this.functions.set(spec.name, { spec, log: this.log.child(spec.name), idle: [], live: new Set() });
       return;
     }
     state.spec = spec;
@@ -120,42 +99,42 @@ export class LambdaService {
 
   /** Resolves once no Event invocation is queued, running or waiting for a retry. */
   async awaitIdle(): Promise<void> {
-    while (this.#background.size > 0) await Promise.all(this.#background);
+    while (this.background.size > 0) await Promise.all(this.background);
   }
 
   /** Terminates every environment; Event invocations stop retrying. Final: later invocations throw. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    const environments = [...this.#functions.values()].flatMap((state) => [...state.live]);
+    this.stopped = true;
+    const environments = [...this.functions.values()].flatMap((state) => [...state.live]);
     await Promise.all(environments.map((env) => env.terminate()));
   }
 
-  #state(name: string): FunctionState {
-    if (this.#stopped) throw new ServiceStoppedError('The Lambda service is stopped');
-    const state = this.#functions.get(name);
-    if (state === undefined) throw new FunctionNotFoundError(`Function not found: ${this.#arn(name)}`);
+  private state(name: string): FunctionState {
+    if (this.stopped) throw new ServiceStoppedError('The Lambda service is stopped');
+    const state = this.functions.get(name);
+    if (state === undefined) throw new FunctionNotFoundError(`Function not found: ${this.arn(name)}`);
     return state;
   }
 
-  #arn(name: string): string {
-    return `arn:aws:lambda:${this.#region}:${this.#accountId}:function:${name}`;
+  private arn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`;
   }
 
   /** One environment, one invocation at a time: an idle one is reused (warm), else a new one starts (cold). */
-  async #run(state: FunctionState, event: string): Promise<Outcome> {
+  private async run(state: FunctionState, event: string): Promise<Outcome> {
     const warm = state.idle.pop();
-    const env = warm ?? this.#start(state);
+    const env = warm ?? this.start(state);
     const outcome = await env.invoke(randomUUID(), event, warm === undefined);
     if (env.ended) return outcome;
-    if (env.spec === state.spec && !this.#stopped) state.idle.push(env);
+    if (env.spec === state.spec && !this.stopped) state.idle.push(env);
     else await env.terminate();
     return outcome;
   }
 
-  #start(state: FunctionState): ExecutionEnvironment {
+  private start(state: FunctionState): ExecutionEnvironment {
     const { spec } = state;
-    const variables = functionEnvironment(spec, this.#sandboxEnvironment, this.#region);
-    const env: ExecutionEnvironment = new ExecutionEnvironment(spec, variables, this.#arn(spec.name), state.log, () => {
+    const variables = functionEnvironment(spec, this.sandboxEnvironment, this.region);
+    const env: ExecutionEnvironment = new ExecutionEnvironment(spec, variables, this.arn(spec.name), state.log, () => {
       state.live.delete(env);
       state.idle = state.idle.filter((other) => other !== env);
     });
@@ -164,10 +143,10 @@ export class LambdaService {
   }
 
   /** Lambda "Error handling and automatic retries in Lambda": a failed Event invocation is retried, then sent on. */
-  async #runEvent(state: FunctionState, event: string): Promise<void> {
+  private async runEvent(state: FunctionState, event: string): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
-      const outcome = await this.#run(state, event);
-      if (outcome.ok || this.#stopped) return;
+      const outcome = await this.run(state, event);
+      if (outcome.ok || this.stopped) return;
       const retries = state.spec.maxEventRetries ?? 2;
       if (attempt >= retries) {
         state.log.error(`Event invocation failed after ${retries} retries: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
@@ -175,7 +154,7 @@ export class LambdaService {
         return;
       }
       state.log.warn(`Event invocation failed (${outcome.error.errorType}), retry ${attempt + 1} of ${retries}`);
-      await delay(this.#retryDelayMs * (attempt + 1));
+      await delay(this.retryDelayMs * (attempt + 1));
     }
   }
 }

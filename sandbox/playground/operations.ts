@@ -1,4 +1,4 @@
-// The chat operations the playground's chat view runs (shared/DESIGN.md §7), with the shapes it reads back.
+// The chat operations the playground's chat view runs (docs/architecture.md, "The API"), with the shapes it reads back.
 // GraphiQL's default tab shows the same documents, so what the page does can be replayed by hand.
 
 export type { Conversation, Message, MessageStatus, ReplyEvent } from '../client-types.ts';

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { AmplifyOutputs } from '@aws-amplify/core/internals/utils';
 import type { SandboxUrls } from '../sandbox.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
-import type { SandboxTemplate, UserPoolModel } from '../template/load.ts';
+import { apiUserPool, type SandboxTemplate } from '../template/model.ts';
 
 /** What Amplify cannot read from its own keys: under `custom`, which its parser passes through untouched. */
 export interface SandboxCustomOutputs {
@@ -23,13 +23,6 @@ export type SandboxOutputs = AmplifyOutputs & { custom: { sandbox: SandboxCustom
 const MFA: Record<string, string> = { OFF: 'NONE', ON: 'REQUIRED', OPTIONAL: 'OPTIONAL' };
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
-/** The pool the API's Cognito auth names, else the template's first. */
-export function apiUserPool(template: SandboxTemplate): UserPoolModel | undefined {
-  const auth = template.api?.auth;
-  const poolId = [auth?.default, ...(auth?.additional ?? [])].find((p) => p?.type === 'AMAZON_COGNITO_USER_POOLS')?.userPoolId;
-  return template.userPools.find((pool) => pool.poolId === poolId) ?? template.userPools[0];
-}
 
 export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, certificatePath: string): SandboxOutputs {
   const region = template.region;

@@ -2,13 +2,14 @@
 // reload, and a clean stop on Ctrl-C or SIGTERM. Failures end in one clear message and exit 1.
 import { CodeLoadError } from '../appsync/runtime/module.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
-import { JavaMissingError } from '../dynamodb/launch.ts';
+import { JavaMissingError } from '../dynamodb-local/launch.ts';
 import { consoleSink } from '../log.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import type { StartOptions } from './args.ts';
 import { bannerText, shownPath } from './banner.ts';
 import { demoPassword, ensureDemoUser } from './demo-user.ts';
-import { amplifyOutputs, apiUserPool, writeOutputs } from './outputs.ts';
+import { amplifyOutputs, writeOutputs } from './outputs.ts';
+import { apiUserPool } from '../template/model.ts';
 import { describeFailure } from './failure.ts';
 import { CodeReloader } from './reload.ts';
 import { ensureSynthesized, REPO_ROOT, SynthError, synthFailureText } from './synth.ts';

@@ -85,7 +85,7 @@ interface InfraApp {
 
 /** infra/app.ts, loaded on first use: a skipped synth never pays for loading aws-cdk-lib. */
 async function infraApp(root: string): Promise<InfraApp> {
-  // CDK's own checks stay off the network (FACTS.md, "CDK synth").
+  // CDK's own checks stay off the network (CONTRIBUTING.md, "Facts we measured", CDK synth).
   process.env.CDK_DISABLE_CLI_TELEMETRY = 'true';
   // CDK caches staged assets by path and options, not content: a re-synth in this process would serve old code.
   (await import('aws-cdk-lib')).AssetStaging.clearAssetHashCache();

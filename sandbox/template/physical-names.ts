@@ -2,7 +2,6 @@
 // Ids are derived from the stack and logical id, so they are the same at every start.
 import { createHash } from 'node:crypto';
 import type { PhysicalResource, Resource } from './intrinsics.ts';
-import type { LoadOptions } from './load.ts';
 
 /** Deterministic ids, so tokens and keys stay valid across restarts of the same stack. */
 function stableId(seed: string, length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'): string {
@@ -11,8 +10,12 @@ function stableId(seed: string, length: number, alphabet = 'abcdefghijklmnopqrst
 }
 
 /** The sandbox's physical names and attributes for every resource it serves. */
-export function physicalNames(resources: Record<string, Resource>, options: LoadOptions, region: string, accountId: string): Map<string, PhysicalResource> {
+/** What names are made of: the stack, where it runs, and the URLs the sandbox serves the API on. */
+export interface NamingScope { stackName: string; region: string; accountId: string; graphqlUrl: string; realtimeUrl: string }
+
+export function physicalNames(resources: Record<string, Resource>, options: NamingScope): Map<string, PhysicalResource> {
   const out = new Map<string, PhysicalResource>();
+  const { region, accountId } = options;
   const seed = (id: string): string => `${options.stackName}/${id}`;
   const arn = (service: string, resource: string): string => `arn:aws:${service}:${region}:${accountId}:${resource}`;
   for (const [id, r] of Object.entries(resources)) {

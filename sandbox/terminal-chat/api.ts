@@ -1,4 +1,4 @@
-// The chat operations the terminal uses (shared/DESIGN.md §7), over HTTP with the user's access token.
+// The chat operations the terminal uses (docs/architecture.md, "The API"), over HTTP with the user's access token.
 import { randomUUID } from 'node:crypto';
 import { GraphqlError, reaching } from './failure.ts';
 

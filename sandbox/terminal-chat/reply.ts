@@ -1,5 +1,5 @@
 // Turns a reply's events into what the terminal prints: DELTAs in seq order exactly once, the TITLE, the end.
-// A client that joins or rejoins mid-reply starts from the stored message and applies only higher seqs (§4.4).
+// A client that joins or rejoins mid-reply starts from the stored message and applies only higher seqs (docs/architecture.md, "The reply contract").
 import type { ReplyEvent } from './realtime.ts';
 
 export type ReplyOutput =

@@ -147,7 +147,7 @@ export class ChatSession {
 
   /**
    * Events published before this client subscribed are only in the stored message, once a checkpoint covers
-   * them (§4.4): read it, and again on later events until it does. One read at a time.
+   * them (docs/architecture.md, "The reply contract"): read it, and again on later events until it does. One read at a time.
    */
   private async catchUp(): Promise<void> {
     const replyId = this.tracker.id;

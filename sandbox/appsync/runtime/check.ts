@@ -73,8 +73,16 @@ export function checkProgram(program: Program): CodeError[] {
   const functions = namedFunctions(program);
   const namesFunction = (node: Operand): boolean =>
     isFunction(node) || (node?.type === 'Identifier' && functions.has(node.name));
+  ancestor(program, { ...unsupportedSyntax(errors), ...functionValueRules(errors, namesFunction) });
+  errors.push(...recursionErrors(functions), ...contextWrites(program));
+  return errors.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+}
 
-  ancestor(program, {
+type Visitors = Parameters<typeof ancestor>[1];
+
+/** Statements, operators and literals the APPSYNC_JS runtime refuses, with its messages. */
+function unsupportedSyntax(errors: CodeError[]): Visitors {
+  return {
     TryStatement: (node) => errors.push(lint(node, 'Try statements are not supported.')),
     ThrowStatement: (node) => errors.push(lint(node, 'Throw statements are not supported.')),
     WhileStatement: (node) => errors.push(lint(node, 'While statements are not supported.')),
@@ -112,6 +120,12 @@ export function checkProgram(program: Program): CodeError[] {
     ExportNamedDeclaration: (node) => {
       if (node.source) errors.push(lint(node, 'Re-exports (export ... from) are not supported.'));
     },
+  };
+}
+
+/** Functions are not values in APPSYNC_JS: they cannot be returned, re-assigned or passed (bar the array callbacks). */
+function functionValueRules(errors: CodeError[], namesFunction: (node: Operand) => boolean): Visitors {
+  return {
     Function: (node) => {
       if (node.async) errors.push(lint(node, 'Async functions are not supported.'));
       if (node.generator) errors.push(lint(node, 'Generator functions are not supported.'));
@@ -140,10 +154,7 @@ export function checkProgram(program: Program): CodeError[] {
     NewExpression: (node) => {
       if (passesFunction(node.arguments, namesFunction)) errors.push(lint(node, 'Functions can not be passed as an argument'));
     },
-  });
-
-  errors.push(...recursionErrors(functions), ...contextWrites(program));
-  return errors.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+  };
 }
 
 function passesFunction(args: (Expression | SpreadElement)[], namesFunction: (node: Operand) => boolean): boolean {

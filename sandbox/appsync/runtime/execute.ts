@@ -1,6 +1,6 @@
 // Runs one handler (request or response) of a compiled APPSYNC_JS bundle against a context, and
 // says how it ended: a value, an early return, util.error, util.unauthorized or a runtime error.
-import * as dynamodbModule from './dynamodb-module.ts';
+import * as dynamodbModule from './module-utils-dynamodb.ts';
 import { createExtensions, runtimeUtil } from './extensions.ts';
 import { instantiate, runtimeConsole, type CompiledCode } from './module.ts';
 import { EarlyReturnSignal, newEvaluationState, ResolverError, UnauthorizedError, type EvaluationState } from './state.ts';

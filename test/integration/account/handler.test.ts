@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { UserPool } from '../../../sandbox/cognito/pool.ts';
-import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb/tables.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
 
 const TABLE = 'AccountTest';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { GetSecretValueCommand, ListSecretsCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { secretsManagerRoute } from '../../../sandbox/aws/secrets-manager.ts';
+import { startSecretsManager } from '../../../sandbox/secrets-manager/service.ts';
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
 import { failureOf } from '../../support/failure.ts';
 
@@ -20,16 +20,16 @@ function client(credentials: { accessKeyId: string; secretAccessKey: string } = 
 }
 
 beforeAll(async () => {
-  const route = secretsManagerRoute({
+  const [route] = startSecretsManager({
     secrets: [
       { logicalId: 'AnthropicApiKey', arn: ARN, name: 'AnthropicApiKey' },
       { logicalId: 'Given', arn: `${ARN}Given-AbCdEf`, name: 'prod/given', secretString: '{"apiKey":"sk-given"}' },
     ],
     iamPrincipals: [PRINCIPAL],
     log: createLogger('secrets', sink),
-  });
+  }).routes;
   server = http.createServer((req, res) => {
-    void route(req, res).then((handled) => { if (!handled) res.writeHead(404).end(); });
+    void route?.(req, res).then((handled) => { if (!handled) res.writeHead(404).end(); });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

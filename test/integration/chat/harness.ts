@@ -10,7 +10,7 @@ import { monotonicFactory } from 'ulid';
 import type { ChatEvent, ReplyEvent } from '../../../functions/chat/event.ts';
 import type { ReplySummary } from '../../../functions/chat/reply.ts';
 import { conversationSk, messageSk, messagesPk, recencySk, userPk } from '../../../resolvers/keys.ts';
-import { createClaudeStandIn, type ClaudeStandIn } from '../../../sandbox/claude/stand-in.ts';
+import { createClaudeStandIn, type ClaudeStandIn } from '../../../sandbox/claude-stand-in/stand-in.ts';
 import { createLogger, memorySink } from '../../../sandbox/log.ts';
 import { startSandbox, type Sandbox } from '../../../sandbox/sandbox.ts';
 import { RawClient } from '../sandbox/ws-client.ts';

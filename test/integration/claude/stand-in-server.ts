@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { createLogger, memorySink, type LogRecord } from '../../../sandbox/log.ts';
-import { createClaudeStandIn, type ClaudeStandIn, type ClaudeStandInOptions } from '../../../sandbox/claude/stand-in.ts';
+import { createClaudeStandIn, type ClaudeStandIn, type ClaudeStandInOptions } from '../../../sandbox/claude-stand-in/stand-in.ts';
 
 export const MODEL = 'claude-sonnet-4-6';
 

@@ -2,10 +2,10 @@
 // @aws-appsync/utils/dynamodb helpers where they exist.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import * as ddb from '../../../sandbox/appsync/runtime/dynamodb-module.ts';
+import * as ddb from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
 import { executeDynamoDbRequest, type DataSourceOutcome } from '../../../sandbox/appsync/datasources/dynamodb.ts';
-import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbLocal } from '../../../sandbox/dynamodb/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb/tables.ts';
+import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
 import { quietLogger } from './local.ts';
 
 interface Post {

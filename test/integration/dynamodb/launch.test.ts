@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb/launch.ts';
+import { DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
 import { portAnswers, processGone, quietLogger, waitFor } from './local.ts';
 
-const LAUNCH = resolve('sandbox/dynamodb/launch.ts');
+const LAUNCH = resolve('sandbox/dynamodb-local/launch.ts');
 let scratch: string;
 
 beforeAll(() => {

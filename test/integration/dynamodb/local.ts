@@ -27,4 +27,4 @@ export function processGone(pid: number): boolean {
   }
 }
 
-export { portAnswers } from '../../../sandbox/dynamodb/launch.ts';
+export { portAnswers } from '../../../sandbox/dynamodb-local/launch.ts';

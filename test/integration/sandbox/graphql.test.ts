@@ -319,7 +319,7 @@ describe('DynamoDB Local behind the sandbox', () => {
     await t.sandbox.dynamodb.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'TTL' }, sk: { S: 'old' }, expiresAt: { N: String(past) } } }));
     await t.sandbox.dynamodb.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'TTL' }, sk: { S: 'new' }, expiresAt: { N: String(past + 3600) } } }));
 
-    const { startTtlSweeper } = await import('../../../sandbox/dynamodb/ttl-sweeper.ts');
+    const { startTtlSweeper } = await import('../../../sandbox/dynamodb-local/ttl-sweeper.ts');
     const sweeper = startTtlSweeper({ client: t.sandbox.dynamodb.client, tables: [{ tableName: TableName, ttlAttribute: 'expiresAt', keyNames: ['pk', 'sk'] }], intervalMs: 60_000, log: t.sandbox.log });
     await sweeper.sweepNow();
     sweeper.stop();

@@ -67,7 +67,7 @@ describe('npm start', () => {
     const outputs = readOutputs(outputsPath);
     const password = /Demo user +demo@example\.com \/ (\S+)/.exec(first.output())?.[1] ?? '';
     const config = parseAmplifyConfig(outputs);
-    // FACTS.md's documented line; the cast only answers exactOptionalPropertyTypes.
+    // The README's documented line ("Point a web app at the sandbox"); the cast only answers exactOptionalPropertyTypes.
     const auth = { Cognito: { ...config.Auth?.Cognito, userPoolEndpoint: outputs.custom.sandbox.cognito_endpoint } } as NonNullable<ResourcesConfig['Auth']>;
     Amplify.configure({ ...config, Auth: auth });
 

@@ -1,4 +1,4 @@
-// The one resolver list against schema.graphql and the files on disk (STYLE.md "Layout and names").
+// The one resolver list against schema.graphql and the files on disk (CONTRIBUTING.md, "Where a change goes").
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { synthesize } from '../../../infra/app.ts';
 import { RESOLVERS } from '../../../infra/resolver-list.ts';
-import { loadTemplate, type SandboxTemplate } from '../../../sandbox/template/load.ts';
+import { loadTemplate } from '../../../sandbox/template/load.ts';
+import type { SandboxTemplate } from '../../../sandbox/template/model.ts';
 
 let outdir: string;
 let stackName: string;

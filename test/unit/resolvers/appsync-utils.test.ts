@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { extensions as mappedExtensions, runtime as mappedRuntime, util as mappedUtil } from '@aws-appsync/utils';
 import * as mappedDynamodb from '@aws-appsync/utils/dynamodb';
-import * as dynamodbModule from '../../../sandbox/appsync/runtime/dynamodb-module.ts';
+import * as dynamodbModule from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
 import { runtimeUtil } from '../../../sandbox/appsync/runtime/extensions.ts';
 import { extensions, resetState, state, util } from '../../support/appsync-utils.ts';
 

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
-import * as dynamodbModule from '../../../sandbox/appsync/runtime/dynamodb-module.ts';
+import * as dynamodbModule from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
 import { createExtensions, runtimeUtil } from '../../../sandbox/appsync/runtime/extensions.ts';
 import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
 import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';

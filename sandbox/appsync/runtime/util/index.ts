@@ -2,7 +2,7 @@
 // the members that record into or raise from the evaluation's state.
 import type { Util } from '@aws-appsync/utils';
 import { ResolverError, UnauthorizedError, type EvaluationState } from '../state.ts';
-import { dynamodbUtil } from './dynamodb.ts';
+import { dynamodbUtil } from './attribute-values.ts';
 import { base64Decode, base64Encode, escapeJavaScript, matches, urlDecode, urlEncode } from './encoding.ts';
 import { createHttpUtil } from './http.ts';
 import { autoId, autoKsuid, autoUlid } from './ids.ts';

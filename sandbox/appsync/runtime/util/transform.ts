@@ -2,9 +2,9 @@
 // Query DSL and enhanced subscription filters ("Transformation helpers in util.transform").
 import type { SubscriptionFilter, SubscriptionFilterEntry } from '@aws-appsync/utils/lib/subscription-filter-types.js';
 import type { TransformUtils } from '@aws-appsync/utils/lib/transform-utils.js';
-import { buildConditionExpression } from '../dynamodb/condition-expression.ts';
+import { buildConditionExpression } from '../expression-builders/condition-expression.ts';
 import { UtilArgumentError } from '../state.ts';
-import { isPlainObject } from './dynamodb.ts';
+import { isPlainObject } from './attribute-values.ts';
 
 // ---- OpenSearch Query DSL ----
 

