@@ -4,28 +4,19 @@ import Anthropic from '@anthropic-ai/sdk';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { messageSk, messagesPk } from '../resolvers/keys.ts';
-import { appSyncSender } from '../functions/chat/publisher.ts';
-import type { Sandbox } from '../sandbox/sandbox.ts';
-
-export interface RelayTarget {
-  sandbox: Sandbox;
-  claudeUrl: string;
-  /** Where its DynamoDB requests go (a counting proxy). */
-  dynamoUrl: string;
-  tableName: string;
-  modelId: string;
-}
+import type { Rig } from './rig.ts';
 
 export interface RelayedReply { owner: string; conversationId: string; messageId: string; content: string }
 
-/** Streams one reply and relays it delta by delta; resolves once every publish and write is done. */
-export async function relayLikeAiKit(target: RelayTarget, reply: RelayedReply): Promise<{ deltas: number }> {
-  const { sandbox } = target;
-  const credentials = { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey };
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: target.dynamoUrl, region: sandbox.template.region, credentials }));
-  const send = appSyncSender({ url: sandbox.urls.graphql, region: sandbox.template.region, credentials });
-  const anthropic = new Anthropic({ apiKey: 'bench', baseURL: target.claudeUrl, maxRetries: 0 });
-  const stream = await anthropic.messages.create({ model: target.modelId, max_tokens: 4096, messages: [{ role: 'user', content: reply.content }], stream: true });
+/**
+ * Streams one reply from the rig's stand-in and relays it delta by delta, its DynamoDB requests sent to
+ * `dynamoUrl` (a counting proxy); resolves once every publish and write is done.
+ */
+export async function relayLikeAiKit(rig: Rig, dynamoUrl: string, reply: RelayedReply): Promise<{ deltas: number }> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamoUrl, region: rig.sandbox.template.region, credentials: rig.iamCredentials }));
+  const send = rig.publisher();
+  const anthropic = new Anthropic({ apiKey: 'bench', baseURL: rig.claude.url, maxRetries: 0 });
+  const stream = await anthropic.messages.create({ model: rig.modelId, max_tokens: 4096, messages: [{ role: 'user', content: reply.content }], stream: true });
   let text = '';
   let seq = 0;
   // In order and without holding up the read of the stream, as the chat function's own publisher does.
@@ -37,7 +28,7 @@ export async function relayLikeAiKit(target: RelayTarget, reply: RelayedReply): 
     seq += 1;
     const item = { pk: messagesPk(reply.owner, reply.conversationId), sk: messageSk(reply.messageId), role: 'ASSISTANT', status: 'STREAMING', content: text, seq, updatedAt: new Date().toISOString() };
     const event_ = { conversationId: reply.conversationId, messageId: reply.messageId, owner: reply.owner, seq, type: 'DELTA' as const, text: delta };
-    relayed = relayed.then(() => Promise.all([send(event_), db.send(new PutCommand({ TableName: target.tableName, Item: item }))]));
+    relayed = relayed.then(() => Promise.all([send(event_), db.send(new PutCommand({ TableName: rig.tableName, Item: item }))]));
   }
   await relayed;
   db.destroy();

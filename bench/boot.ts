@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READY_MARK } from '../sandbox/start/banner.ts';
 import type { Bench, Row } from './results.ts';
+import { ROOT, TSX } from './rig.ts';
 import { median, now, round } from './stats.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const LIMIT_S = 8;
 
 /** Seconds from spawn to the ready line; the process (its own group) is then stopped with Ctrl-C. */
 async function bootOnce(dir: string): Promise<number> {
   const started = now();
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['sandbox/start.ts', '--port', '0', '--state-dir', join(dir, 'state'), '--outputs', join(dir, 'amplify_outputs.json'), '--cdk-out', join(dir, 'cdk.out')], {
+  const child = spawn(TSX, ['sandbox/start.ts', '--port', '0', '--state-dir', join(dir, 'state'), '--outputs', join(dir, 'amplify_outputs.json'), '--cdk-out', join(dir, 'cdk.out')], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

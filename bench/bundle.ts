@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, transform } from 'esbuild';
 import type { Bench, Row } from './results.ts';
+import { ROOT } from './rig.ts';
 import { median, round } from './stats.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const RUNS = 7;
 const LIMIT_KB = 300;
 

@@ -1,10 +1,8 @@
 // Subscription fan-out: 100 real-time subscribers on one conversation while publishReplyEvent (IAM, as the chat
 // function signs it) is sent as fast as a few concurrent publishers can; delivered rate per subscriber vs published rate.
-import { appSyncSender } from '../functions/chat/publisher.ts';
-import { conversation } from '../test/e2e/product.ts';
 import type { Bench, Row } from './results.ts';
 import { now, round } from './stats.ts';
-import { timedSubscriber, type TimedSubscriber } from './subscriber.ts';
+import type { TimedSubscriber } from './subscriber.ts';
 
 const SUBSCRIBERS = 100;
 const EVENTS = 300;
@@ -16,13 +14,12 @@ export const fanout: Bench = {
   goal: '>= 0.9',
   async run(context): Promise<Row[]> {
     const rig = await context.rig();
-    const { sandbox } = rig;
     const who = await rig.newUser('fanout');
-    const conversationId = await conversation(sandbox, who, 'fan-out');
+    const conversationId = await rig.conversation(who, 'fan-out');
     context.progress(`opening ${SUBSCRIBERS} subscriptions`);
     const subscribers: TimedSubscriber[] = [];
-    for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(await timedSubscriber(sandbox, who, conversationId));
-    const send = appSyncSender({ url: sandbox.urls.graphql, region: sandbox.template.region, credentials: { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey } });
+    for (let i = 0; i < SUBSCRIBERS; i += 1) subscribers.push(await rig.subscribe(who, conversationId));
+    const send = rig.publisher();
     context.progress(`publishing ${EVENTS} events from ${PUBLISHERS} concurrent publishers`);
     let next = 0;
     const started = now();

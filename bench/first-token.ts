@@ -1,9 +1,7 @@
 // Time to first token overhead: sendMessage sent -> first DELTA received, less the stand-in's own first-token
 // delay. Warm function (one turn first, reported apart as the cold figure).
-import { conversation, send } from '../test/e2e/product.ts';
 import type { Bench, Row } from './results.ts';
 import { median, now, percentile, round } from './stats.ts';
-import { timedSubscriber } from './subscriber.ts';
 
 const FIRST_TOKEN_DELAY_MS = 200;
 const TURNS = 10;
@@ -14,22 +12,19 @@ export const firstToken: Bench = {
   goal: 'p50 <= 40 ms',
   async run(context): Promise<Row[]> {
     const rig = await context.rig();
-    const { sandbox } = rig;
     rig.claude.setPacing({ tokensPerSecond: 200, firstTokenDelayMs: FIRST_TOKEN_DELAY_MS });
     const who = await rig.newUser('first-token');
     const overheads: number[] = [];
     const beforeModel: number[] = [];
     context.progress(`1 turn to warm up, then ${TURNS} turns, stand-in first-token delay ${FIRST_TOKEN_DELAY_MS} ms`);
     for (let turn = 0; turn <= TURNS; turn += 1) {
-      const conversationId = await conversation(sandbox, who, 'first token');
-      const subscriber = await timedSubscriber(sandbox, who, conversationId);
+      const chat = await rig.chat(who, 'first token');
       const streamsBefore = rig.claude.streams.length;
       const sentAt = now();
-      const { reply } = await send(sandbox, who, conversationId, `[[standin:tokens=20]] turn ${turn}`);
-      await subscriber.ended(reply.id);
-      const first = subscriber.received.find((r) => r.event.messageId === reply.id && r.event.type === 'DELTA');
+      const replyId = await rig.reply(chat, `[[standin:tokens=20]] turn ${turn}`);
+      const first = chat.subscriber.received.find((r) => r.event.messageId === replyId && r.event.type === 'DELTA');
       const model = rig.claude.streams.slice(streamsBefore)[0];
-      subscriber.close();
+      chat.subscriber.close();
       if (!first) continue;
       overheads.push(first.at - sentAt - FIRST_TOKEN_DELAY_MS);
       if (model) beforeModel.push(model.arrivedAt - sentAt);

@@ -6,13 +6,11 @@ import { promisify } from 'node:util';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { messagesPk } from '../resolvers/keys.ts';
-import { api, conversation, send } from '../test/e2e/product.ts';
+import { api } from '../test/e2e/product.ts';
 import type { Bench, Row } from './results.ts';
-import type { Rig } from './rig.ts';
+import { ROOT, TSX, type Chat, type Rig } from './rig.ts';
 import { median, round } from './stats.ts';
-import { timedSubscriber } from './subscriber.ts';
 
-const ROOT = join(import.meta.dirname, '..');
 const TURNS = 10;
 const PAGE = 20;
 const SECONDS = 5;
@@ -23,21 +21,16 @@ interface Load { rps: number; total: number; ok: number; non2xx: number; errors:
 
 async function load(options: { url: string; headers: Record<string, string>; body: string }): Promise<Load> {
   const input = JSON.stringify({ ...options, method: 'POST', connections: CONNECTIONS, duration: SECONDS });
-  const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'bench/load.ts'), input], { cwd: ROOT, timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(TSX, [join(ROOT, 'bench/load.ts'), input], { cwd: ROOT, timeout: 60_000 });
   return JSON.parse(stdout) as Load;
 }
 
 /** A conversation of TURNS short turns (2 * TURNS messages), written by the product itself. */
-async function seed(rig: Rig): Promise<{ token: string; sub: string; conversationId: string }> {
-  const who = await rig.newUser('query');
-  const conversationId = await conversation(rig.sandbox, who, 'history');
-  const subscriber = await timedSubscriber(rig.sandbox, who, conversationId);
-  for (let turn = 0; turn < TURNS; turn += 1) {
-    const { reply } = await send(rig.sandbox, who, conversationId, `[[standin:tokens=30]] message ${turn}`);
-    await subscriber.ended(reply.id);
-  }
-  subscriber.close();
-  return { token: who.accessToken, sub: who.sub, conversationId };
+async function seed(rig: Rig): Promise<Chat> {
+  const chat = await rig.chat(await rig.newUser('query'), 'history');
+  for (let turn = 0; turn < TURNS; turn += 1) await rig.reply(chat, `[[standin:tokens=30]] message ${turn}`);
+  chat.subscriber.close();
+  return chat;
 }
 
 async function directRequest(rig: Rig, sub: string, conversationId: string): Promise<{ url: string; headers: Record<string, string>; body: string }> {
@@ -48,7 +41,7 @@ async function directRequest(rig: Rig, sub: string, conversationId: string): Pro
     TableName: rig.tableName, Limit: PAGE, ScanIndexForward: false, KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :sk)',
     ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' }, ExpressionAttributeValues: { ':pk': { S: messagesPk(sub, conversationId) }, ':sk': { S: 'MSG#' } },
   });
-  const signer = new SignatureV4({ credentials: { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey }, region: sandbox.template.region, service: 'dynamodb', sha256: Sha256 });
+  const signer = new SignatureV4({ credentials: rig.iamCredentials, region: sandbox.template.region, service: 'dynamodb', sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: '/', query: {}, body,
     headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.Query' },
@@ -63,12 +56,13 @@ export const queryThroughput: Bench = {
   async run(context): Promise<Row[]> {
     const rig = await context.rig();
     context.progress(`seeding a conversation of ${2 * TURNS} messages through sendMessage`);
-    const { token, sub, conversationId } = await seed(rig);
-    const answer = await api(rig.sandbox, { email: '', sub, accessToken: token, idToken: '' })(LIST, { c: conversationId, limit: PAGE });
+    const { who, conversationId } = await seed(rig);
+    const token = who.accessToken;
+    const answer = await api(rig.sandbox, who)(LIST, { c: conversationId, limit: PAGE });
     const items = (answer.body.data?.listMessages as { items: unknown[] } | undefined)?.items.length ?? 0;
     if (items !== 2 * TURNS) throw new Error(`listMessages answered ${items} items: ${JSON.stringify(answer.body).slice(0, 300)}`);
     const viaSandbox = { url: rig.sandbox.urls.graphql, headers: { 'content-type': 'application/json', authorization: token }, body: JSON.stringify({ query: LIST, variables: { c: conversationId, limit: PAGE } }) };
-    const direct = await directRequest(rig, sub, conversationId);
+    const direct = await directRequest(rig, who.sub, conversationId);
     const runs = { sandbox: [] as Load[], direct: [] as Load[] };
     for (let pass = 1; pass <= 2; pass += 1) {
       context.progress(`pass ${pass} of 2: ${SECONDS} s through the sandbox, then ${SECONDS} s straight to DynamoDB Local, ${CONNECTIONS} connections`);

@@ -1,10 +1,9 @@
 // Relay lag: a text_delta written by the stand-in -> the subscriber receiving the event that carries it, for
 // 20 replies streaming at once. Both ends are timestamped on this process's clock (the stand-in runs here).
-import { conversation, send } from '../test/e2e/product.ts';
 import type { Bench, Row } from './results.ts';
-import type { Rig } from './rig.ts';
+import type { Chat, Rig } from './rig.ts';
 import { percentile, round } from './stats.ts';
-import { deltasOf, timedSubscriber, type TimedSubscriber } from './subscriber.ts';
+import { deltasOf, replyText, type TimedSubscriber } from './subscriber.ts';
 import type { ModelStream } from './timed-stand-in.ts';
 
 const STREAMS = 20;
@@ -14,17 +13,12 @@ const TOKENS_PER_SECOND = 200;
 interface Stream { subscriber: TimedSubscriber; replyId: string }
 
 async function concurrent(rig: Rig, count: number, tokens: number, label: string): Promise<Stream[]> {
-  const { sandbox } = rig;
   // Users are signed in one at a time: 20 SRP sign-ins at once can fail on a loaded machine, and are not measured.
-  const prepared = [];
-  for (let i = 0; i < count; i += 1) {
-    const who = await rig.newUser(label);
-    const conversationId = await conversation(sandbox, who, label);
-    prepared.push({ who, conversationId, subscriber: await timedSubscriber(sandbox, who, conversationId) });
-  }
-  const streams = await Promise.all(prepared.map(async ({ who, conversationId, subscriber }, i) => {
-    const turn = await send(sandbox, who, conversationId, `[[standin:tokens=${tokens}]] stream ${i} of ${label}`);
-    return { subscriber, replyId: turn.reply.id };
+  const prepared: Chat[] = [];
+  for (let i = 0; i < count; i += 1) prepared.push(await rig.chat(await rig.newUser(label), label));
+  const streams = await Promise.all(prepared.map(async (chat, i) => {
+    const turn = await rig.send(chat, `[[standin:tokens=${tokens}]] stream ${i} of ${label}`);
+    return { subscriber: chat.subscriber, replyId: turn.reply.id };
   }));
   await Promise.all(streams.map((s) => s.subscriber.ended(s.replyId, 90_000)));
   return streams;
@@ -50,7 +44,7 @@ async function lagRun(rig: Rig, count: number): Promise<LagRun> {
   const all: number[] = [];
   let unmatchedStreams = 0;
   for (const stream of streams) {
-    const own = stream.subscriber.received.filter((r) => r.event.messageId === stream.replyId && r.event.type === 'DELTA').sort((a, b) => a.event.seq - b.event.seq).map((r) => r.event.text ?? '').join('');
+    const own = replyText(stream.subscriber.received, stream.replyId);
     const model = models.find((m) => m.text === own);
     if (!model || own === '') unmatchedStreams += 1;
     else all.push(...lagsOf(stream, model));

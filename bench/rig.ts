@@ -1,16 +1,27 @@
-// The product's sandbox as the benchmarks use it: infra/ synthesized and served (test/e2e/product.ts), with the
-// chat function pointed at the bench's timed stand-in and at a counting DynamoDB proxy, and every
-// publishReplyEvent counted where AppSync hands it to the real-time hub.
+// The set-up the benchmarks share. The product's sandbox as they use it: infra/ synthesized and served
+// (test/e2e/product.ts), with the chat function pointed at the bench's timed stand-in and at a counting DynamoDB
+// proxy, every publishReplyEvent counted where AppSync hands it to the real-time hub, and the steps a benchmark
+// takes on it (users, conversations with a timed subscriber, turns, IAM-signed publishes). Also where the
+// repository and its tsx are, for the benchmarks that spawn processes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { appSyncSender, type SendEvent } from '../functions/chat/publisher.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
-import { startProduct, user, type Product, type User } from '../test/e2e/product.ts';
+import { conversation, send, startProduct, user, type Product, type Turn, type User } from '../test/e2e/product.ts';
 import { startCountingProxy, type CountingProxy } from './dynamodb-proxy.ts';
+import { timedSubscriber, type TimedSubscriber } from './subscriber.ts';
 import { startTimedStandIn, type TimedStandIn } from './timed-stand-in.ts';
 
+/** The repository, and the tsx it runs TypeScript with. */
+export const ROOT = join(import.meta.dirname, '..');
+export const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
 export interface PublishCount { events: number; bytes: number }
+
+/** A user's conversation with a timed subscriber on its reply events. */
+export interface Chat { who: User; conversationId: string; subscriber: TimedSubscriber }
 
 export interface Rig {
   product: Product;
@@ -26,6 +37,20 @@ export interface Rig {
   /** The chat function's "reply ended" log line for a reply, once it is written. */
   replySummary(replyId: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   newUser(label: string): Promise<User>;
+  /** createConversation as `who`; the conversation's id. */
+  conversation(who: User, title: string): Promise<string>;
+  /** A real-time subscription of `who` to the conversation's reply events, timestamped as they arrive. */
+  subscribe(who: User, conversationId: string): Promise<TimedSubscriber>;
+  /** A new conversation of `who`'s, subscribed to. */
+  chat(who: User, title: string): Promise<Chat>;
+  /** sendMessage in the chat, without waiting for the reply. */
+  send(chat: Chat, content: string): Promise<Turn>;
+  /** sendMessage in the chat, then the reply's end at its subscriber; the reply's id. */
+  reply(chat: Chat, content: string, timeoutMs?: number): Promise<string>;
+  /** The sandbox's IAM keys, as the chat function signs with them. */
+  iamCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** publishReplyEvent, signed with the sandbox's IAM keys as the chat function sends it. */
+  publisher(): SendEvent;
   stop(): Promise<void>;
 }
 
@@ -82,12 +107,28 @@ export async function startRig(): Promise<Rig> {
     }
   };
 
+  const subscribe = (who: User, conversationId: string): Promise<TimedSubscriber> => timedSubscriber(sandbox, who, conversationId);
+  const sendIn = (chat: Chat, content: string): Promise<Turn> => send(sandbox, chat.who, chat.conversationId, content);
+  const iamCredentials = { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey };
+
   return {
-    product, sandbox, claude, functionDb, publishes, replySummary,
+    product, sandbox, claude, functionDb, publishes, replySummary, iamCredentials, subscribe,
     flushMs: Number(spec.environment['FLUSH_MS']),
     modelId: spec.environment['MODEL_ID'] ?? 'claude-sonnet-4-5',
     tableName: spec.environment['TABLE_NAME'] ?? '',
     newUser: (label) => user(sandbox, `${label}-${(users += 1)}@bench.example`),
+    conversation: (who, title) => conversation(sandbox, who, title),
+    chat: async (who, title) => {
+      const conversationId = await conversation(sandbox, who, title);
+      return { who, conversationId, subscriber: await subscribe(who, conversationId) };
+    },
+    send: sendIn,
+    reply: async (chat, content, timeoutMs) => {
+      const { reply } = await sendIn(chat, content);
+      await chat.subscriber.ended(reply.id, timeoutMs);
+      return reply.id;
+    },
+    publisher: () => appSyncSender({ url: sandbox.urls.graphql, region: sandbox.template.region, credentials: iamCredentials }),
     stop: async () => {
       await product.stop();
       await claude.close();

@@ -29,6 +29,11 @@ export async function timedSubscriber(sandbox: Sandbox, who: User, conversationI
   };
 }
 
+/** The text of one reply: its DELTA events' text in seq order. */
+export function replyText(received: readonly Received[], replyId: string): string {
+  return received.filter((r) => r.event.messageId === replyId && r.event.type === 'DELTA').sort((a, b) => a.event.seq - b.event.seq).map((r) => r.event.text ?? '').join('');
+}
+
 /** The DELTA events of one reply, with the text length received up to and including each. */
 export function deltasOf(received: readonly Received[], replyId: string): { at: number; end: number }[] {
   let end = 0;

@@ -2,7 +2,7 @@
 // bench's clock: the "emitted" end of relay lag. Pacing can change between benchmarks (a new stand-in per pacing).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClaudeStandIn, type ClaudeStandIn } from '../sandbox/claude/stand-in.ts';
+import { startClaudeStandIn, type ClaudeStandIn } from '../sandbox/claude-stand-in/stand-in.ts';
 import { createLogger } from '../sandbox/log.ts';
 import { now } from './stats.ts';
 
@@ -36,7 +36,7 @@ function deltaText(chunk: unknown): string | undefined {
 export async function startTimedStandIn(pacing: Pacing): Promise<TimedStandIn> {
   const quiet = createLogger('bench-claude', () => undefined);
   const made: ClaudeStandIn[] = [];
-  let current = createClaudeStandIn({ log: quiet, ...pacing });
+  let current = startClaudeStandIn({ log: quiet, ...pacing });
   made.push(current);
   const streams: ModelStream[] = [];
 
@@ -52,7 +52,7 @@ export async function startTimedStandIn(pacing: Pacing): Promise<TimedStandIn> {
       }
       return write(chunk, ...rest);
     }) as typeof res.write;
-    void current.httpHandler()(req, res).then((handled) => {
+    void current.routes[0](req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   };
@@ -63,11 +63,11 @@ export async function startTimedStandIn(pacing: Pacing): Promise<TimedStandIn> {
     url: `http://127.0.0.1:${port}`,
     streams,
     setPacing: (next) => {
-      current = createClaudeStandIn({ log: quiet, ...next });
+      current = startClaudeStandIn({ log: quiet, ...next });
       made.push(current);
     },
     close: async () => {
-      await Promise.all(made.map((standIn) => standIn.close()));
+      await Promise.all(made.map((standIn) => standIn.stop()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

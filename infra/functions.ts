@@ -59,7 +59,7 @@ export class ChatFunctions extends Construct {
       );
     }
 
-    // Async invocations that fail are kept here (no retries: a turn is claimed once; DESIGN.md §4).
+    // Async invocations that fail are kept here (no retries: a turn is claimed once; docs/architecture.md, "The chat turn").
     this.failedEvents = new sqs.Queue(this, 'ChatFailedEvents', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -179,7 +179,7 @@ export class ChatFunctions extends Construct {
       },
     });
     Validations.of(fn).acknowledge(
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime this project deploys and tests (shared/FACTS.md); move all functions together when the sandbox is checked on a newer one.' },
+      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime this project deploys and tests (CONTRIBUTING.md, Facts we measured); move all functions together when the sandbox is checked on a newer one.' },
     );
     return fn;
   }

@@ -1,4 +1,4 @@
-// Which resolver serves which field: the one explicit list (STYLE.md "Layout and names").
+// Which resolver serves which field: the one explicit list (CONTRIBUTING.md, "Code style").
 // infra/resolvers.ts builds every resolver and pipeline function from it; a unit test checks it against schema.graphql.
 
 export type DataSourceName = 'table' | 'chat' | 'account' | 'none';

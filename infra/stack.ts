@@ -1,5 +1,5 @@
 // The chat API's one stack: user pool, table, GraphQL API, functions, resolvers, alarms and (prod) WAF.
-// Everything the sandbox serves comes from this template (DESIGN.md §5).
+// Everything the sandbox serves comes from this template (docs/architecture.md, "The sandbox").
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';

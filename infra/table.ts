@@ -1,4 +1,4 @@
-// The one DynamoDB table (shared/DESIGN.md §3): pk/sk strings, the recency index, TTL on expiresAt.
+// The one DynamoDB table (docs/architecture.md, "Data model"): pk/sk strings, the recency index, TTL on expiresAt.
 // prod adds point-in-time recovery and deletion protection, and keeps the table when the stack goes.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -29,7 +29,7 @@ export class ChatTable extends Construct {
     });
     if (!config.prod) {
       Validations.of(this.table).acknowledge(
-        { id: 'AwsSolutions-DDB3', reason: 'dev tables hold throw-away test data; point-in-time recovery is on in prod only (DESIGN.md §1).' },
+        { id: 'AwsSolutions-DDB3', reason: 'dev tables hold throw-away test data; point-in-time recovery is on in prod only (docs/architecture.md, Stages).' },
       );
     }
   }

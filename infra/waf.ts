@@ -1,4 +1,4 @@
-// prod only: an AWS WAF web ACL on the API with a per-IP rate-based rule (DESIGN.md §1).
+// prod only: an AWS WAF web ACL on the API with a per-IP rate-based rule (docs/architecture.md, "Stages").
 // No managed rule groups: their body-size rules would block 32,000-character messages.
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';

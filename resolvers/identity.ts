@@ -1,4 +1,4 @@
-// The caller, as every resolver needs it: the Cognito sub that starts every key (DESIGN §3).
+// The caller, as every resolver needs it: the Cognito sub that starts every key (docs/architecture.md, "Data model").
 import { util, type AppSyncIdentityCognito, type Context } from '@aws-appsync/utils';
 
 /** The caller's Cognito sub; a caller without one (e.g. IAM on a user field) is refused. */

@@ -1,4 +1,4 @@
-// The table's keys, in one place (shared/DESIGN.md §3). Every key a user can reach starts with the
+// The table's keys, in one place (docs/architecture.md, "Data model"). Every key a user can reach starts with the
 // caller's own sub, taken from ctx.identity, never from arguments. Bundled into resolvers and functions.
 
 export const userPk = (sub: string): string => `USER#${sub}`;

@@ -10,7 +10,7 @@ import { REALTIME_PATH } from './appsync/realtime/server.ts';
 import { startAppSync } from './appsync/service.ts';
 import type { ServiceInstance } from './aws/service.ts';
 import type { IamPrincipal } from './aws/sigv4.ts';
-import { createClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-in.ts';
+import { startClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-in.ts';
 import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
 import { sandboxCredentials } from './dynamodb-local/launch.ts';
@@ -85,7 +85,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const cognito = parts.service(startUserPools({ pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), log: log.child('cognito') }));
     // Functions read their secrets (the Anthropic key) as on AWS, from GetSecretValue.
     const secrets = parts.service(startSecretsManager({ secrets: template.secrets, iamPrincipals: [iam], log: log.child('secrets') }));
-    const claude = options.anthropicApiKey === undefined ? startClaude(parts, options, iam, log) : null;
+    // The Claude stand-in under /claude/, unless a key sends functions to the real API; the functions' role may call
+    // its Bedrock routes, signed as on AWS.
+    const claude = options.anthropicApiKey === undefined
+      ? parts.service(startClaudeStandIn({ log: log.child('claude'), ...options.claude, iamPrincipals: [iam], pathPrefix: '/claude/' }))
+      : null;
     const lambda = parts.service(new LambdaService({
       functions: template.functions,
       log: log.child('lambda'),
@@ -100,7 +104,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, ...(claude?.routes ?? []), playground(template, urls, log)]);
     return {
       urls, template, api: appsync.api, realtime: appsync.realtime, dynamodb: { endpoint: dynamodb.endpoint, client: dynamodb.client }, lambda,
-      userPools: cognito.pools, claude: claude?.standIn ?? null, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
+      userPools: cognito.pools, claude, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
     };
   } catch (error) {
     await parts.stop();
@@ -183,13 +187,6 @@ function functionsEnvironment(region: string, iam: IamPrincipal, dynamoDbEndpoin
       ? { ANTHROPIC_BASE_URL: `${urls.base}/claude`, ANTHROPIC_BEDROCK_BASE_URL: `${urls.base}/claude/bedrock` }
       : { ANTHROPIC_API_KEY: anthropicApiKey }),
   };
-}
-
-/** The Claude stand-in under /claude/; the functions' role may call its Bedrock routes, signed as on AWS. */
-function startClaude(parts: Parts, options: SandboxOptions, iam: IamPrincipal, log: Logger): { standIn: ClaudeStandIn; routes: ServiceInstance['routes'] } {
-  const standIn = parts.add(createClaudeStandIn({ log: log.child('claude'), ...options.claude, iamPrincipals: [iam] }), (started) => started.close());
-  const handler = standIn.httpHandler();
-  return { standIn, routes: [(req, res) => (req.url?.startsWith('/claude/') ? handler(req, res) : Promise.resolve(false))] };
 }
 
 function playground(template: SandboxTemplate, urls: SandboxUrls, log: Logger): ServiceInstance['routes'][number] {

@@ -36,12 +36,50 @@ function failureMessage(error: unknown, options: StartOptions): string {
   return `npm start failed: ${text}${process.env.LOG_LEVEL === 'debug' && error instanceof Error ? `\n${error.stack ?? ''}` : ''}`;
 }
 
+/** Ctrl-C or SIGTERM: the first stops (via `stop`), a second one more than 1 s later exits at once. */
+function onStopSignals(stop: () => void): { readonly stopping: boolean } {
+  const state = { stopping: false, firstSignalAt: 0 };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // One Ctrl-C under npm and tsx can arrive twice (the terminal's and a relayed copy): a second within 1 s is the same.
+    if (state.stopping && Date.now() - state.firstSignalAt < 1000) return;
+    if (state.stopping) {
+      process.stderr.write(`${signal} again: exiting now\n`);
+      process.exit(130);
+    }
+    state.stopping = true;
+    state.firstSignalAt = Date.now();
+    say(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping (again to exit at once)…`);
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return state;
+}
+
+function bootSandbox(options: StartOptions, stackName: string): Promise<Sandbox> {
+  say(`• starting DynamoDB Local, Cognito, Lambda and AppSync on ${options.port === 0 ? 'a free port' : `port ${options.port}`}…`);
+  const apiKey = process.env.ANTHROPIC_API_KEY;
+  return startSandbox({
+    cdkOut: options.cdkOut, stackName, port: options.port, stateDir: options.stateDir, persist: options.persist,
+    logSink: consoleSink(), ...(apiKey ? { anthropicApiKey: apiKey } : {}),
+  });
+}
+
+/** The demo user in the API's pool, and amplify_outputs.json for apps. */
+async function prepareSignIn(sandbox: Sandbox, options: StartOptions, stackName: string): Promise<{ userPoolId: string; clientId: string; demoUser: Awaited<ReturnType<typeof ensureDemoUser>> }> {
+  say('• creating the demo user and writing amplify_outputs.json…');
+  const model = apiUserPool(sandbox.template);
+  const pool = model ? sandbox.userPools.get(model.poolId) : undefined;
+  if (!model || !pool) throw new Error(`${stackName} has no Cognito user pool`);
+  const demoUser = await ensureDemoUser(pool, demoPassword(userPoolSettingsFromTemplate(model.properties, []).passwordPolicy));
+  writeOutputs(options.outputs, amplifyOutputs(sandbox.template, sandbox.urls, sandbox.certificatePath));
+  return { userPoolId: pool.poolId, clientId: model.clients[0]?.clientId ?? '', demoUser };
+}
+
 /** Runs until a signal stops it (exit 0) or the start fails (exit 1). */
 export async function runStart(options: StartOptions): Promise<void> {
   let sandbox: Sandbox | null = null;
   let reloader: CodeReloader | null = null;
-  let stopping = false;
-  let firstSignalAt = 0;
   const shutdown = async (): Promise<void> => {
     try {
       reloader?.close();
@@ -53,51 +91,24 @@ export async function runStart(options: StartOptions): Promise<void> {
     say('stopped');
     process.exit(0);
   };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // One Ctrl-C under npm and tsx can arrive twice (the terminal's and a relayed copy): a second within 1 s is the same.
-    if (stopping && Date.now() - firstSignalAt < 1000) return;
-    if (stopping) {
-      process.stderr.write(`${signal} again: exiting now\n`);
-      process.exit(130);
-    }
-    stopping = true;
-    firstSignalAt = Date.now();
-    say(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping (again to exit at once)…`);
-    // Still booting: the boot sequence sees `stopping` and shuts down when it can.
+  // Still booting: the boot sequence sees `stopping` and shuts down when it can.
+  const signals = onStopSignals(() => {
     if (sandbox) void shutdown();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
+  });
   try {
     const synth = await ensureSynthesized(REPO_ROOT, options.cdkOut, options.stateDir, () => say(`• synthesizing infra/ (dev) into ${shownPath(options.cdkOut)}…`));
     const synthLine = synth.skipped ? 'synth skipped (infra unchanged)' : `synthesized in ${synth.ms} ms`;
     say(`• ${synthLine}`);
-    if (stopping) return shutdown();
-    say(`• starting DynamoDB Local, Cognito, Lambda and AppSync on ${options.port === 0 ? 'a free port' : `port ${options.port}`}…`);
-    const apiKey = process.env.ANTHROPIC_API_KEY;
-    sandbox = await startSandbox({
-      cdkOut: options.cdkOut, stackName: synth.stackName, port: options.port, stateDir: options.stateDir, persist: options.persist,
-      logSink: consoleSink(), ...(apiKey ? { anthropicApiKey: apiKey } : {}),
-    });
-    if (stopping) return shutdown();
-    say('• creating the demo user and writing amplify_outputs.json…');
-    const model = apiUserPool(sandbox.template);
-    const pool = model ? sandbox.userPools.get(model.poolId) : undefined;
-    if (!model || !pool) throw new Error(`${synth.stackName} has no Cognito user pool`);
-    const demoUser = await ensureDemoUser(pool, demoPassword(userPoolSettingsFromTemplate(model.properties, []).passwordPolicy));
-    writeOutputs(options.outputs, amplifyOutputs(sandbox.template, sandbox.urls, sandbox.certificatePath));
-    reloader = new CodeReloader({
-      root: REPO_ROOT, cdkOut: options.cdkOut, stateDir: options.stateDir, stackName: synth.stackName, sandbox,
-      print: (line) => say(line),
-    });
+    if (signals.stopping) return shutdown();
+    sandbox = await bootSandbox(options, synth.stackName);
+    if (signals.stopping) return shutdown();
+    const signIn = await prepareSignIn(sandbox, options, synth.stackName);
+    reloader = new CodeReloader({ root: REPO_ROOT, cdkOut: options.cdkOut, stateDir: options.stateDir, stackName: synth.stackName, sandbox, print: (line) => say(line) });
     reloader.watch();
     say(bannerText({
       stackName: synth.stackName,
       urls: sandbox.urls,
-      userPoolId: pool.poolId,
-      clientId: model.clients[0]?.clientId ?? '',
-      demoUser,
+      ...signIn,
       realClaude: sandbox.claude === null,
       bedrock: sandbox.template.functions.some((f) => f.environment.CLAUDE_PROVIDER === 'bedrock'),
       certificatePath: sandbox.certificatePath,

@@ -32,7 +32,7 @@ function find(store: SecretStore, id: string): StoredSecret | undefined {
   return store.secrets.find((s) => s.arn === id || s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id);
 }
 
-export async function getSecretValue(store: SecretStore, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+export function getSecretValue(store: SecretStore, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   const secretId = input.SecretId;
   if (typeof secretId !== 'string' || secretId === '') throw new AwsServiceError('InvalidParameterException', 'You must provide a SecretId.');
   const secret = find(store, secretId);

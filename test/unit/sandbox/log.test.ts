@@ -1,6 +1,6 @@
 // Sandbox logs: levelled, one line each, routed to a sink.
 import { describe, expect, it } from '@jest/globals';
-import { createLogger, formatRecord, memorySink } from '../../sandbox/log.ts';
+import { createLogger, formatRecord, memorySink } from '../../../sandbox/log.ts';
 
 describe('the sandbox logger', () => {
   it('records level, component and message', () => {

@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { UserPool } from '../../../sandbox/cognito/pool.ts';
-import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
-import { createLogger, memorySink } from '../../../sandbox/log.ts';
+import { UserPool } from '../../../../sandbox/cognito/pool.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../../sandbox/dynamodb-local/tables.ts';
+import { createLogger, memorySink } from '../../../../sandbox/log.ts';
 
 const TABLE = 'AccountTest';
 let dynamo: DynamoDbLocal;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     TABLE_NAME: TABLE, USER_POOL_ID: pool.poolId, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'sandbox', AWS_SECRET_ACCESS_KEY: 'sandbox',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: base, POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  ({ handler } = (await import('../../../functions/account/handler.ts')) as { handler: (event: unknown) => Promise<unknown> });
+  ({ handler } = (await import('../../../../functions/account/handler.ts')) as { handler: (event: unknown) => Promise<unknown> });
 }, 60_000);
 
 afterAll(async () => {

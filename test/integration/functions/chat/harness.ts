@@ -1,21 +1,20 @@
 // The chat function's test bench: the sandbox (GraphQL engine, DynamoDB Local, Cognito) from a small template,
 // a Claude stand-in on its own port whose pacing a test can change, and the real handler run in-process.
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import type { ChatEvent, ReplyEvent } from '../../../functions/chat/event.ts';
-import type { ReplySummary } from '../../../functions/chat/reply.ts';
-import { conversationSk, messageSk, messagesPk, recencySk, userPk } from '../../../resolvers/keys.ts';
-import { createClaudeStandIn, type ClaudeStandIn } from '../../../sandbox/claude-stand-in/stand-in.ts';
-import { createLogger, memorySink } from '../../../sandbox/log.ts';
-import { startSandbox, type Sandbox } from '../../../sandbox/sandbox.ts';
-import { RawClient } from '../sandbox/ws-client.ts';
-import { user as signedInUser } from '../../e2e/product.ts';
-import { productTemplate } from '../../support/product-template.ts';
+import type { ChatEvent, ReplyEvent } from '../../../../functions/chat/event.ts';
+import type { ReplySummary } from '../../../../functions/chat/reply.ts';
+import { conversationSk, messageSk, messagesPk, recencySk, userPk } from '../../../../resolvers/keys.ts';
+import type { ClaudeStandIn } from '../../../../sandbox/claude-stand-in/stand-in.ts';
+import { memorySink } from '../../../../sandbox/log.ts';
+import { startSandbox, type Sandbox } from '../../../../sandbox/sandbox.ts';
+import { startStandIn } from '../../sandbox/claude-stand-in/stand-in-server.ts';
+import { RawClient } from '../../sandbox/ws-client.ts';
+import { user as signedInUser } from '../../../e2e/product.ts';
+import { productTemplate } from '../../../support/product-template.ts';
 
 export type Handler = (event: unknown) => Promise<ReplySummary>;
 
@@ -55,15 +54,9 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
   // The product's own template: its publishReplyEvent and onReplyEvent resolvers, its table.
   const { cdkOut, stackName } = productTemplate(dir);
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused' });
-  const log = createLogger('claude', memorySink());
   // The function signs Bedrock calls with the AWS_* keys set below.
   const principal = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };
-  const make = (tokensPerSecond: number): ClaudeStandIn => createClaudeStandIn({ log, tokensPerSecond, iamPrincipals: [principal] });
-  let standIn = make(0);
-  const server = http.createServer((req, res) => {
-    void standIn.httpHandler()(req, res).then((handled) => { if (!handled) res.writeHead(404).end(); });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const claude = await startStandIn({ tokensPerSecond: 0, iamPrincipals: [principal] });
   const tableName = sandbox.template.tables[0]?.tableName ?? '';
   Object.assign(process.env, {
     TABLE_NAME: tableName,
@@ -72,14 +65,14 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     AWS_ACCESS_KEY_ID: 'sandbox',
     AWS_SECRET_ACCESS_KEY: 'sandbox',
     AWS_REGION: 'us-east-1',
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/claude`,
-    ANTHROPIC_BEDROCK_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/claude/bedrock`,
+    ANTHROPIC_BASE_URL: claude.baseURL,
+    ANTHROPIC_BEDROCK_BASE_URL: `${claude.baseURL}/bedrock`,
     ANTHROPIC_API_KEY: 'sandbox',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...env,
   });
-  const { handler } = await import('../../../functions/chat/handler.ts');
+  const { handler } = await import('../../../../functions/chat/handler.ts');
   const db = DynamoDBDocumentClient.from(sandbox.dynamodb.client);
   const user = await signedInUser(sandbox, 'ana@example.com');
   const host = new URL(sandbox.urls.graphql).host;
@@ -131,17 +124,12 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
   return {
     sandbox, db, tableName, owner: user.sub, handler, seedTurn, subscribe, read,
     get standIn() {
-      return standIn;
+      return claude.standIn;
     },
-    useStandIn: (tokensPerSecond) => {
-      standIn = make(tokensPerSecond);
-      return standIn;
-    },
+    useStandIn: (tokensPerSecond) => claude.replace({ tokensPerSecond }),
     stop: async () => {
       for (const socket of sockets) socket.close();
-      await standIn.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await claude.stop();
       await sandbox.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
 // The chat function end to end: a real reply through DynamoDB Local, the Claude stand-in and the sandbox's AppSync.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { usageSk, userPk } from '../../../resolvers/keys.ts';
+import { usageSk, userPk } from '../../../../resolvers/keys.ts';
 import { startChatHarness, type ChatHarness } from './harness.ts';
 
 let h: ChatHarness;

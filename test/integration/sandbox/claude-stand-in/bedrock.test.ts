@@ -8,7 +8,7 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startStandIn, type RunningStandIn } from './stand-in-server.ts';
-import { failureOf } from '../../support/failure.ts';
+import { failureOf } from '../../../support/failure.ts';
 
 const PRINCIPAL = { accessKeyId: 'AKIASANDBOXBEDROCK', secretAccessKey: 'bedrock-secret', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/r/s', username: 'AROA:s' };
 const MODEL = 'us.anthropic.claude-sonnet-4-6';

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { AnthropicError, APIConnectionError, APIError, BadRequestError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
 import { MODEL, parseSse, startStandIn, type RunningStandIn } from './stand-in-server.ts';
-import { failureOf } from '../../support/failure.ts';
+import { failureOf } from '../../../support/failure.ts';
 
 const PARAMS = { model: MODEL, max_tokens: 300, messages: [{ role: 'user' as const, content: 'Something that may fail [[standin:tokens=60]]' }] };
 

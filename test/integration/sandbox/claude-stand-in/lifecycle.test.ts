@@ -86,7 +86,7 @@ describe('closing the stand-in', () => {
     await new Promise<void>((resolve) => stream.once('text', () => resolve()));
 
     // Act
-    await server.standIn.close();
+    await server.standIn.stop();
 
     // Assert
     expect(await outcome).toBeInstanceOf(AnthropicError);
@@ -100,7 +100,7 @@ describe('closing the stand-in', () => {
     await server.nextRecord((record) => record.message.startsWith('answering a message'));
 
     // Act
-    await server.standIn.close();
+    await server.standIn.stop();
 
     // Assert
     expect(await outcome).toBeInstanceOf(AnthropicError);

@@ -1,15 +1,24 @@
-// Test harness: the Claude stand-in on an http server at port 0, and the real SDK pointed at it.
+// Test harness: the Claude stand-in on an http server at port 0, mounted under /claude/ as the sandbox mounts it, and
+// the real SDK pointed at it. The one way tests start and stop a stand-in (the chat function's harness uses it too).
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { createLogger, memorySink, type LogRecord } from '../../../sandbox/log.ts';
-import { createClaudeStandIn, type ClaudeStandIn, type ClaudeStandInOptions } from '../../../sandbox/claude-stand-in/stand-in.ts';
+import { createLogger, memorySink, type LogRecord, type Logger } from '../../../../sandbox/log.ts';
+import { startClaudeStandIn, type ClaudeStandIn, type ClaudeStandInOptions } from '../../../../sandbox/claude-stand-in/stand-in.ts';
 
 export const MODEL = 'claude-sonnet-4-6';
 
+export type StandInOptions = Omit<ClaudeStandInOptions, 'log' | 'pathPrefix'>;
+
+/** Where the server mounts the stand-in, as the sandbox does (`/claude/`). */
+const MOUNT = '/claude';
+
 export interface RunningStandIn {
-  standIn: ClaudeStandIn;
+  /** The stand-in answering now; `replace` swaps in another. */
+  readonly standIn: ClaudeStandIn;
+  /** Starts a stand-in with `options` over the first one's and serves the next requests with it; the one before keeps its open answers. */
+  replace(options: StandInOptions): ClaudeStandIn;
   /** Where the SDK's `baseURL` points: the stand-in mounted under `/claude`. */
   baseURL: string;
   records: LogRecord[];
@@ -18,41 +27,62 @@ export interface RunningStandIn {
   client(options?: { maxRetries?: number }): Anthropic;
   /** POSTs a JSON body to a path under the server's origin, as a client other than the SDK would. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Stops every stand-in it started (dropping open answers), then the server. */
   stop(): Promise<void>;
 }
 
-export async function startStandIn(options: Omit<ClaudeStandInOptions, 'log'> = {}): Promise<RunningStandIn> {
+/** Answers with 418 what the stand-in leaves to the next route, so tests can tell. */
+function serveWith(current: () => ClaudeStandIn): http.RequestListener {
+  return (req, res) => {
+    void current().routes[0](req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(418, { 'content-type': 'text/plain' });
+        res.end('not the stand-in');
+      }
+    });
+  };
+}
+
+/** A memory log whose records a test can await as they are written. */
+function recordingLog(): { log: Logger; records: LogRecord[]; nextRecord: RunningStandIn['nextRecord'] } {
   const sink = memorySink();
   const written = new EventEmitter();
   const log = createLogger('claude', (record) => {
     sink(record);
     written.emit('record', record);
   });
-  const standIn = createClaudeStandIn({ tokensPerSecond: 0, ...options, log });
-  const handle = standIn.httpHandler();
-  const server = http.createServer((req, res) => {
-    void handle(req, res).then((handled) => {
-      if (!handled) {
-        res.writeHead(418, { 'content-type': 'text/plain' });
-        res.end('not the stand-in');
-      }
-    });
+  const nextRecord: RunningStandIn['nextRecord'] = (matches) => new Promise((resolve) => {
+    const listener = (record: LogRecord): void => {
+      if (!matches(record)) return;
+      written.off('record', listener);
+      resolve(record);
+    };
+    written.on('record', listener);
   });
+  return { log, records: sink.records, nextRecord };
+}
+
+export async function startStandIn(options: StandInOptions = {}): Promise<RunningStandIn> {
+  const { log, records, nextRecord } = recordingLog();
+  const start = (more: StandInOptions): ClaudeStandIn => startClaudeStandIn({ tokensPerSecond: 0, ...options, ...more, log, pathPrefix: `${MOUNT}/` });
+  let current = start({});
+  const started = [current];
+  const server = http.createServer(serveWith(() => current));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const baseURL = `${origin}/claude`;
+  const baseURL = `${origin}${MOUNT}`;
   return {
-    standIn,
+    get standIn() {
+      return current;
+    },
+    replace: (more) => {
+      current = start(more);
+      started.push(current);
+      return current;
+    },
     baseURL,
-    records: sink.records,
-    nextRecord: (matches) => new Promise((resolve) => {
-      const listener = (record: LogRecord): void => {
-        if (!matches(record)) return;
-        written.off('record', listener);
-        resolve(record);
-      };
-      written.on('record', listener);
-    }),
+    records,
+    nextRecord,
     client: ({ maxRetries = 0 } = {}) => new Anthropic({ apiKey: 'sandbox', baseURL, maxRetries }),
     post: (path, body, headers = { 'x-api-key': 'sandbox' }) =>
       fetch(`${origin}${path}`, {
@@ -61,7 +91,7 @@ export async function startStandIn(options: Omit<ClaudeStandInOptions, 'log'> = 
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
     stop: async () => {
-      await standIn.close();
+      await Promise.all(started.map((standIn) => standIn.stop()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -146,4 +146,16 @@ describe('request validation in the stand-in', () => {
     // Assert
     expect(response.status).toBe(418);
   });
+
+  it('leaves paths outside the prefix it is mounted at to the next handler', async () => {
+    // Arrange
+    const before = server.standIn.stats().requests;
+
+    // Act
+    const response = await server.post('/v1/messages', VALID);
+
+    // Assert
+    expect(response.status).toBe(418);
+    expect(server.standIn.stats().requests).toBe(before);
+  });
 });

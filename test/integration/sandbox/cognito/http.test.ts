@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { UserPoolVerifier } from '../../../sandbox/appsync/auth.ts';
-import { createLogger, memorySink } from '../../../sandbox/log.ts';
-import { UserPool, userPoolSettingsFromTemplate } from '../../../sandbox/cognito/pool.ts';
+import type { UserPoolVerifier } from '../../../../sandbox/appsync/auth.ts';
+import { createLogger, memorySink } from '../../../../sandbox/log.ts';
+import { UserPool, userPoolSettingsFromTemplate } from '../../../../sandbox/cognito/pool.ts';
 import { CLIENT_ID, POOL_ID, servePool, type ServedPool } from './serve.ts';
 
 let served: ServedPool;

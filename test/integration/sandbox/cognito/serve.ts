@@ -1,8 +1,8 @@
 // Test harness: a UserPool on http.createServer port 0, its log in memory, a clock tests can move.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, memorySink } from '../../../sandbox/log.ts';
-import { UserPool, type UserPoolOptions } from '../../../sandbox/cognito/pool.ts';
+import { createLogger, memorySink } from '../../../../sandbox/log.ts';
+import { UserPool, type UserPoolOptions } from '../../../../sandbox/cognito/pool.ts';
 
 export const POOL_ID = 'us-east-1_SandboxP1';
 export const CLIENT_ID = 'sandboxwebclient0000000000';

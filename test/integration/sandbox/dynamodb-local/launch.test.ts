@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
+import { DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
 import { portAnswers, processGone, quietLogger, waitFor } from './local.ts';
 
 const LAUNCH = resolve('sandbox/dynamodb-local/launch.ts');

@@ -1,6 +1,6 @@
 // Shared by the DynamoDB integration tests: a quiet logger and waits that poll instead of sleeping.
 import { existsSync, readFileSync } from 'node:fs';
-import { createLogger, memorySink, type Logger, type LogRecord } from '../../../sandbox/log.ts';
+import { createLogger, memorySink, type Logger, type LogRecord } from '../../../../sandbox/log.ts';
 
 export function quietLogger(): Logger & { records: LogRecord[] } {
   const sink = memorySink();
@@ -27,4 +27,4 @@ export function processGone(pid: number): boolean {
   }
 }
 
-export { portAnswers } from '../../../sandbox/dynamodb-local/launch.ts';
+export { portAnswers } from '../../../../sandbox/dynamodb-local/launch.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
-import { createTableInput, createTables, TableDefinitionError, type TableDefinition } from '../../../sandbox/dynamodb-local/tables.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
+import { createTableInput, createTables, TableDefinitionError, type TableDefinition } from '../../../../sandbox/dynamodb-local/tables.ts';
 import { quietLogger } from './local.ts';
 
 let local: DynamoDbLocal;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import {
   DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
-import { startTtlSweeper, type TtlTable } from '../../../sandbox/dynamodb-local/ttl-sweeper.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../../sandbox/dynamodb-local/tables.ts';
+import { startTtlSweeper, type TtlTable } from '../../../../sandbox/dynamodb-local/ttl-sweeper.ts';
 import { quietLogger, waitFor } from './local.ts';
 
 const HOUR = 3600;

@@ -1,7 +1,7 @@
 // Execution environments: cold and warm starts, concurrency, timeouts, crashes, code updates and shutdown.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createLogger } from '../../../sandbox/log.ts';
-import { LambdaService, ServiceStoppedError } from '../../../sandbox/lambda/runtime.ts';
+import { createLogger } from '../../../../sandbox/log.ts';
+import { LambdaService, ServiceStoppedError } from '../../../../sandbox/lambda/runtime.ts';
 import { FunctionFolders, recordingSink } from './functions.ts';
 
 const folders = new FunctionFolders();

@@ -1,8 +1,8 @@
 // Event invocations: 202 at once, run in the background, retried on failure, then sent to the on-failure destination.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { createLogger } from '../../../sandbox/log.ts';
-import { LambdaService } from '../../../sandbox/lambda/runtime.ts';
-import type { LambdaError } from '../../../sandbox/lambda/spec.ts';
+import { createLogger } from '../../../../sandbox/log.ts';
+import { LambdaService } from '../../../../sandbox/lambda/runtime.ts';
+import type { LambdaError } from '../../../../sandbox/lambda/spec.ts';
 import { FunctionFolders, recordingSink } from './functions.ts';
 
 const folders = new FunctionFolders();

@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LogRecord, LogSink } from '../../../sandbox/log.ts';
-import type { FunctionSpec } from '../../../sandbox/lambda/spec.ts';
+import type { LogRecord, LogSink } from '../../../../sandbox/log.ts';
+import type { FunctionSpec } from '../../../../sandbox/lambda/spec.ts';
 
 /** A temp folder holding one code folder per function, as cdk.out holds asset.<hash>/ folders. */
 export class FunctionFolders {

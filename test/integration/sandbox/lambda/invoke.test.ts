@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import { createLogger } from '../../../sandbox/log.ts';
-import { FunctionNotFoundError, LambdaService } from '../../../sandbox/lambda/runtime.ts';
+import { createLogger } from '../../../../sandbox/log.ts';
+import { FunctionNotFoundError, LambdaService } from '../../../../sandbox/lambda/runtime.ts';
 import { FunctionFolders, recordingSink } from './functions.ts';
 
 const folders = new FunctionFolders();

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { GetSecretValueCommand, ListSecretsCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startSecretsManager } from '../../../sandbox/secrets-manager/service.ts';
-import { createLogger, memorySink } from '../../../sandbox/log.ts';
-import { failureOf } from '../../support/failure.ts';
+import { startSecretsManager } from '../../../../sandbox/secrets-manager/service.ts';
+import { createLogger, memorySink } from '../../../../sandbox/log.ts';
+import { failureOf } from '../../../support/failure.ts';
 
 const PRINCIPAL = { accessKeyId: 'AKIASANDBOXSECRETS', secretAccessKey: 'secret-of-the-sandbox', accountId: '123456789012', userArn: 'arn:aws:sts::123456789012:assumed-role/r/s', username: 'AROA:s' };
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:AnthropicApiKey';

@@ -3,12 +3,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { CodeLoadError } from '../../../sandbox/appsync/runtime/module.ts';
-import { parseStartArgs, UsageError } from '../../../sandbox/start/args.ts';
-import { bannerText } from '../../../sandbox/start/banner.ts';
-import { demoPassword } from '../../../sandbox/start/demo-user.ts';
-import { describeFailure } from '../../../sandbox/start/failure.ts';
-import { inputsHash } from '../../../sandbox/start/synth.ts';
+import { CodeLoadError } from '../../../../sandbox/appsync/runtime/module.ts';
+import { parseStartArgs, UsageError } from '../../../../sandbox/start/args.ts';
+import { bannerText } from '../../../../sandbox/start/banner.ts';
+import { demoPassword } from '../../../../sandbox/start/demo-user.ts';
+import { describeFailure } from '../../../../sandbox/start/failure.ts';
+import { inputsHash } from '../../../../sandbox/start/synth.ts';
 
 describe('npm start flags', () => {
   it('defaults to port 4000, .sandbox and ./amplify_outputs.json in the working folder', () => {

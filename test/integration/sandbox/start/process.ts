@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 
-export const REPO = resolve(import.meta.dirname, '..', '..', '..');
+export const REPO = resolve(import.meta.dirname, '..', '..', '..', '..');
 
 export interface StartProcess {
   child: ChildProcess;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkpointUpdate } from '../../../functions/chat/checkpoint.ts';
-import { Coalescer } from '../../../functions/chat/coalescer.ts';
-import { Transcript } from '../../../functions/chat/transcript.ts';
+import { checkpointUpdate } from '../../../../functions/chat/checkpoint.ts';
+import { Coalescer } from '../../../../functions/chat/coalescer.ts';
+import { Transcript } from '../../../../functions/chat/transcript.ts';
 
 describe('a checkpoint', () => {
   it('writes only published text, with the seq of the last event, while more text waits in the coalescer', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Coalescer, type Timers } from '../../../functions/chat/coalescer.ts';
+import { Coalescer, type Timers } from '../../../../functions/chat/coalescer.ts';
 
 /** A hand-moved clock: timers fire only when `advance` passes them. */
 function manualTimers(): Timers & { advance(ms: number): void } {

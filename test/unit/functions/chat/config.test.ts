@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { keyFromSecret } from '../../../functions/chat/api-key.ts';
-import { ConfigError, readConfig } from '../../../functions/chat/config.ts';
-import { parseChatEvent, InvalidEventError } from '../../../functions/chat/event.ts';
-import { titleFrom } from '../../../functions/chat/title.ts';
+import { keyFromSecret } from '../../../../functions/chat/api-key.ts';
+import { ConfigError, readConfig } from '../../../../functions/chat/config.ts';
+import { parseChatEvent, InvalidEventError } from '../../../../functions/chat/event.ts';
+import { titleFrom } from '../../../../functions/chat/title.ts';
 
 const base = { TABLE_NAME: 't', GRAPHQL_URL: 'https://x/graphql', ANTHROPIC_API_KEY: 'k' };
 

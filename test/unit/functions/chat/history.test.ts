@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { estimateTokens, HistoryError, selectHistory, type HistoryMessage } from '../../../functions/chat/history.ts';
+import { estimateTokens, HistoryError, selectHistory, type HistoryMessage } from '../../../../functions/chat/history.ts';
 
 const message = (id: string, role: 'USER' | 'ASSISTANT', content: string, status = 'COMPLETE'): HistoryMessage => ({ id, role, content, status });
 

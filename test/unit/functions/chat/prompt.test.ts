@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { HistoryMessage } from '../../../functions/chat/history.ts';
-import { buildPrompt, toTurns } from '../../../functions/chat/prompt.ts';
+import type { HistoryMessage } from '../../../../functions/chat/history.ts';
+import { buildPrompt, toTurns } from '../../../../functions/chat/prompt.ts';
 
 const m = (role: 'USER' | 'ASSISTANT', content: string): HistoryMessage => ({ id: content, role, content });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ReplyEvent } from '../../../functions/chat/event.ts';
-import { credentialsFromEnv, Publisher } from '../../../functions/chat/publisher.ts';
+import type { ReplyEvent } from '../../../../functions/chat/event.ts';
+import { credentialsFromEnv, Publisher } from '../../../../functions/chat/publisher.ts';
 
 const delta = (seq: number): ReplyEvent => ({ conversationId: 'c', messageId: 'm', owner: 'o', seq, type: 'DELTA', text: String(seq) });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { failureReason, isRetryable, retryAfterMs, retryDelayMs, sleep, StreamCutError, type RetryPolicy } from '../../../functions/chat/retry.ts';
+import { failureReason, isRetryable, retryAfterMs, retryDelayMs, sleep, StreamCutError, type RetryPolicy } from '../../../../functions/chat/retry.ts';
 
 const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 20_000 };
 const status = (code: number, headers: Record<string, string> = {}): APIError => APIError.generate(code, { type: 'error', error: { type: 'x' } }, 'failed', new Headers(headers));

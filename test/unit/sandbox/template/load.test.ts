@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { loadTemplate, TemplateError } from '../../../sandbox/template/load.ts';
+import { loadTemplate, TemplateError } from '../../../../sandbox/template/load.ts';
 
 const urls = { graphqlUrl: 'http://127.0.0.1:4000/graphql', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime' };
 

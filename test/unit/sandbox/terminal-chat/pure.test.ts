@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parseChatArgs, UsageError } from '../../../sandbox/terminal-chat/args.ts';
-import { networkCode, UnreachableError } from '../../../sandbox/terminal-chat/failure.ts';
-import { cognitoEndpointFor, parseOutputs, readOutputs, realtimeUrlFor } from '../../../sandbox/terminal-chat/outputs.ts';
-import type { ReplyEvent } from '../../../sandbox/terminal-chat/realtime.ts';
-import { ago, choice, Render } from '../../../sandbox/terminal-chat/render.ts';
-import { onCtrlC, ReplyTracker } from '../../../sandbox/terminal-chat/reply.ts';
+import { parseChatArgs, UsageError } from '../../../../sandbox/terminal-chat/args.ts';
+import { networkCode, UnreachableError } from '../../../../sandbox/terminal-chat/failure.ts';
+import { cognitoEndpointFor, parseOutputs, readOutputs, realtimeUrlFor } from '../../../../sandbox/terminal-chat/outputs.ts';
+import type { ReplyEvent } from '../../../../sandbox/terminal-chat/realtime.ts';
+import { ago, choice, Render } from '../../../../sandbox/terminal-chat/render.ts';
+import { onCtrlC, ReplyTracker } from '../../../../sandbox/terminal-chat/reply.ts';
 
 const event = (seq: number, type: ReplyEvent['type'], more: Partial<ReplyEvent> = {}): ReplyEvent => ({ conversationId: 'c', messageId: 'r', seq, type, text: null, title: null, status: null, stopReason: null, error: null, ...more });
 const delta = (seq: number, text: string): ReplyEvent => event(seq, 'DELTA', { text });

@@ -1,11 +1,11 @@
 // Batch and transaction requests of the DynamoDB data source against DynamoDB Local.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BatchGetItemCommand, BatchWriteItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as ddb from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
-import { executeDynamoDbRequest, type DataSourceOutcome } from '../../../sandbox/appsync/datasources/dynamodb.ts';
-import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
-import { quietLogger } from './local.ts';
+import * as ddb from '../../../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
+import { executeDynamoDbRequest, type DataSourceOutcome } from '../../../../../sandbox/appsync/datasources/dynamodb.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../../../sandbox/dynamodb-local/tables.ts';
+import { quietLogger } from '../../dynamodb-local/local.ts';
 
 let local: DynamoDbLocal;
 let client: DynamoDBClient;

@@ -2,11 +2,11 @@
 // @aws-appsync/utils/dynamodb helpers where they exist.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import * as ddb from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
-import { executeDynamoDbRequest, type DataSourceOutcome } from '../../../sandbox/appsync/datasources/dynamodb.ts';
-import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbLocal } from '../../../sandbox/dynamodb-local/launch.ts';
-import { createTables } from '../../../sandbox/dynamodb-local/tables.ts';
-import { quietLogger } from './local.ts';
+import * as ddb from '../../../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
+import { executeDynamoDbRequest, type DataSourceOutcome } from '../../../../../sandbox/appsync/datasources/dynamodb.ts';
+import { dynamoDbClient, launchDynamoDbLocal, sandboxCredentials, type DynamoDbLocal } from '../../../../../sandbox/dynamodb-local/launch.ts';
+import { createTables } from '../../../../../sandbox/dynamodb-local/tables.ts';
+import { quietLogger } from '../../dynamodb-local/local.ts';
 
 interface Post {
   id: string; owner: string; createdAt: number; hidden: boolean; title: string; body: string;

@@ -1,6 +1,6 @@
 // Enhanced subscription filters: each operator delivers when it holds and withholds when it does not.
 import { describe, expect, it } from '@jest/globals';
-import { filterMatches, ruleMatches } from '../../../sandbox/appsync/realtime/filter.ts';
+import { filterMatches, ruleMatches } from '../../../../../sandbox/appsync/realtime/filter.ts';
 
 const event = { owner: 'u1', priority: 5, title: 'Quarterly report', tags: ['work', 'urgent'], meta: { region: 'eu' }, done: false };
 

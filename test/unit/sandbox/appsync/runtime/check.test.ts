@@ -1,6 +1,6 @@
 // The load-time check refuses each construct AppSync refuses, at the right place, and lets legal code through.
 import { describe, expect, it } from '@jest/globals';
-import { checkCode, MAX_CODE_BYTES } from '../../../sandbox/appsync/runtime/check.ts';
+import { checkCode, MAX_CODE_BYTES } from '../../../../../sandbox/appsync/runtime/check.ts';
 
 const refused: [string, string, string, { line: number; column: number }][] = [
   ['try/catch', 'export function request(ctx) {\n  try { return 1; } catch (e) { return 2; }\n}', 'Try statements are not supported.', { line: 2, column: 3 }],

@@ -1,7 +1,7 @@
 // The context a handler gets is made in its own realm, as AppSync gives each request its own: code can't reach the
 // sandbox process through it, nor change objects that later requests share. Without the copy, each test fails.
 import { describe, expect, it } from '@jest/globals';
-import { evaluateCode } from '../../../sandbox/appsync/runtime/evaluate.ts';
+import { evaluateCode } from '../../../../../sandbox/appsync/runtime/evaluate.ts';
 
 const runtime = { name: 'APPSYNC_JS', runtimeVersion: '1.0.0' };
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import {
   authModeOfIdentity, buildContext, cognitoIdentity, iamIdentity, lambdaIdentity, oidcIdentity, selectionSetGraphQL, selectionSetList,
-} from '../../../sandbox/appsync/runtime/context.ts';
+} from '../../../../../sandbox/appsync/runtime/context.ts';
 
 // The query of the "info" example in AWS's resolver context reference.
 const document = parse(`

@@ -1,7 +1,7 @@
 // evaluateCode runs handlers as AppSync does: isolated globals, util/runtime/extensions, the
 // dynamodb module, and EvaluateCode's response shape for results, errors and refusals.
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestError, evaluateCode, type EvaluateCodeRequest } from '../../../sandbox/appsync/runtime/evaluate.ts';
+import { BadRequestError, evaluateCode, type EvaluateCodeRequest } from '../../../../../sandbox/appsync/runtime/evaluate.ts';
 
 const runtime = { name: 'APPSYNC_JS', runtimeVersion: '1.0.0' };
 

@@ -1,8 +1,8 @@
 // The @aws-appsync/utils/dynamodb module against "Amazon DynamoDB built-in module" and the request
 // objects AppSync's EvaluateCode returns for the same calls.
 import { describe, expect, it } from '@jest/globals';
-import * as ddb from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
-import { UtilArgumentError } from '../../../sandbox/appsync/runtime/state.ts';
+import * as ddb from '../../../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
+import { UtilArgumentError } from '../../../../../sandbox/appsync/runtime/state.ts';
 
 type Loose = (payload: unknown) => unknown;
 const loose = (helper: unknown): Loose => helper as Loose;

@@ -1,8 +1,8 @@
 // Realms are reused between runs, so each test runs code that changes its realm, then runs code in the
 // realm the next run gets: nothing the first run did may show, as on AppSync where every run is fresh.
 import { describe, expect, it } from '@jest/globals';
-import { evaluateCode } from '../../../sandbox/appsync/runtime/evaluate.ts';
-import { realmCounts } from '../../../sandbox/appsync/runtime/realm.ts';
+import { evaluateCode } from '../../../../../sandbox/appsync/runtime/evaluate.ts';
+import { realmCounts } from '../../../../../sandbox/appsync/runtime/realm.ts';
 
 const runtime = { name: 'APPSYNC_JS', runtimeVersion: '1.0.0' };
 

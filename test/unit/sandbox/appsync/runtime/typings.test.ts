@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
-import * as dynamodbModule from '../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
-import { createExtensions, runtimeUtil } from '../../../sandbox/appsync/runtime/extensions.ts';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import * as dynamodbModule from '../../../../../sandbox/appsync/runtime/module-utils-dynamodb.ts';
+import { createExtensions, runtimeUtil } from '../../../../../sandbox/appsync/runtime/extensions.ts';
+import { newEvaluationState } from '../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const lib = join(dirname(createRequire(import.meta.url).resolve('@aws-appsync/utils/package.json')), 'lib');
 const program = ts.createProgram([join(lib, 'index.d.ts'), join(lib, 'dynamodb-helpers.d.ts')], { noEmit: true });

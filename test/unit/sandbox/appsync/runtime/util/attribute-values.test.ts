@@ -1,7 +1,7 @@
 // util.dynamodb against the examples of "DynamoDB helpers in util.dynamodb" and AppSync's observed outputs.
 import { describe, expect, it } from '@jest/globals';
-import { UtilArgumentError } from '../../../sandbox/appsync/runtime/state.ts';
-import { dynamodbUtil } from '../../../sandbox/appsync/runtime/util/attribute-values.ts';
+import { UtilArgumentError } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { dynamodbUtil } from '../../../../../../sandbox/appsync/runtime/util/attribute-values.ts';
 
 // The implementation returns numbers where AWS's typings say strings; compare as plain data.
 const util = dynamodbUtil as unknown as Record<string, (...args: unknown[]) => unknown>;

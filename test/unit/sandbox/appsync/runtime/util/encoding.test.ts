@@ -1,7 +1,7 @@
 // util's encoding helpers and util.matches, with the Java semantics AppSync's "Built-in utilities" follow.
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const util = createUtil(newEvaluationState());
 

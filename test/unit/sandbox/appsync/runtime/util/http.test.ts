@@ -1,7 +1,7 @@
 // util.http: AppSync's "HTTP helpers in util.http" (restricted headers, ResponseHeaderError).
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 describe('util.http.copyHeaders', () => {
   it('copies the headers but the restricted ones, whatever their case', () => {

@@ -1,7 +1,7 @@
 // util.autoId, util.autoUlid and util.autoKsuid: formats from AppSync's "Built-in utilities".
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const util = createUtil(newEvaluationState());
 

@@ -1,8 +1,8 @@
 // util.error, util.appendError, util.unauthorized and util.authType: what they record in, or raise
 // from, the evaluation state. AWS AppSync docs, "Built-in utilities" (Error utils).
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState, ResolverError, UnauthorizedError } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState, ResolverError, UnauthorizedError } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 function thrown(action: () => unknown): unknown {
   try {

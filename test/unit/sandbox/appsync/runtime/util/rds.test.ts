@@ -1,7 +1,7 @@
 // util.rds.toJsonObject against the example of AppSync's "Amazon RDS helpers in util.rds".
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const { rds } = createUtil(newEvaluationState());
 

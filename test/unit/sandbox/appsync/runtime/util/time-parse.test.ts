@@ -1,7 +1,7 @@
 // util.time.parseFormattedToEpochMilliSeconds with java.time DateTimeFormatter patterns.
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const { time } = createUtil(newEvaluationState());
 const LA = 'America/Los_Angeles';

@@ -1,7 +1,7 @@
 // util.time against the examples of AWS AppSync's "Time helpers in util.time" pages, and its errors.
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState, UtilArgumentError } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState, UtilArgumentError } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const { time } = createUtil(newEvaluationState());
 // The instant of the documented examples: 2018-02-06T19:01:35.758Z.

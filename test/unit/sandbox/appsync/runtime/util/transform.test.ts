@@ -1,8 +1,8 @@
 // util.transform against "Transformation helpers in util.transform", "Enhanced subscription
 // filtering" and AppSync's observed outputs.
 import { describe, expect, it } from '@jest/globals';
-import { UtilArgumentError } from '../../../sandbox/appsync/runtime/state.ts';
-import { transformUtil } from '../../../sandbox/appsync/runtime/util/transform.ts';
+import { UtilArgumentError } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { transformUtil } from '../../../../../../sandbox/appsync/runtime/util/transform.ts';
 
 type Loose = (...args: unknown[]) => unknown;
 const filterExpression = (filter: unknown): unknown => JSON.parse((transformUtil.toDynamoDBFilterExpression as Loose)(filter) as string);

@@ -1,7 +1,7 @@
 // util.xml against the examples of AppSync's "XML helpers in util.xml".
 import { describe, expect, it } from '@jest/globals';
-import { newEvaluationState } from '../../../sandbox/appsync/runtime/state.ts';
-import { createUtil } from '../../../sandbox/appsync/runtime/util/index.ts';
+import { newEvaluationState } from '../../../../../../sandbox/appsync/runtime/state.ts';
+import { createUtil } from '../../../../../../sandbox/appsync/runtime/util/index.ts';
 
 const { xml } = createUtil(newEvaluationState());
 

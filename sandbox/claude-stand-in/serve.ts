@@ -1,0 +1,161 @@
+// Serving one request the stand-in routed: Anthropic's Messages and count_tokens, or Bedrock's InvokeModel and
+// InvokeModelWithResponseStream. Checks auth and the body, picks the fault, accounts the prompt cache, answers in the
+// caller's dialect, or answers the error as that API does; each request ends in one log line (stand-in.ts writes it).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IamPrincipal } from '../aws/sigv4.ts';
+import type { Logger } from '../log.ts';
+import { anthropicBodyOf, BedrockApiError, bedrockAnswerHeaders, bedrockErrorOf, checkModelId, checkSignature, sendBedrockError, type BedrockRoute } from './bedrock.ts';
+import type { PromptCache } from './cache.ts';
+import { ClaudeApiError, sendError } from './errors.ts';
+import { BedrockStreamWriter } from './event-stream.ts';
+import { faultError, parseFault, type Fault, type FaultQueue } from './faults.ts';
+import { newId, rateLimitHeaders, sendMessage, streamMessage, type AnswerHeaders, type Outcome, type Pacing, type ReplyPlan } from './messages.ts';
+import { composeReply, directivesOf } from './reply-text.ts';
+import { bodyOf, headerFault, parseBody, type RequestRoute } from './request.ts';
+import { SseWriter, type StreamWriter } from './stream.ts';
+import { promptTokens } from './tokens.ts';
+import { validateMessageRequest, type MessageRequest } from './validate.ts';
+
+/** What every request is served with: the stand-in's settings and the state its requests share. */
+export interface ServeContext {
+  log: Logger;
+  pacing: Pacing;
+  cache: PromptCache;
+  faults: FaultQueue;
+  iamPrincipals: readonly IamPrincipal[];
+  open: OpenAnswers;
+}
+
+/** How one request ended: the status answered, the fault it met, and its log line. */
+export interface Served {
+  status: number;
+  fault: Fault | undefined;
+  line: string;
+}
+
+/** One request being served; `fault` records the fault it met, also when that fault is the error thrown. */
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  fault?: Fault | undefined;
+}
+
+/** The answers being written, so that stopping the stand-in can drop them as a stopped server would. */
+export class OpenAnswers {
+  private readonly running = new Map<AbortController, Promise<unknown>>();
+
+  /** Runs `answer` with a signal that aborts when the response closes or the stand-in stops. */
+  async track<T>(res: ServerResponse, answer: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const run = answer(controller.signal);
+    this.running.set(controller, run.catch(() => undefined));
+    try {
+      return await run;
+    } finally {
+      this.running.delete(controller);
+    }
+  }
+
+  /** Drops the connections of open answers (no `message_stop`) and resolves when they are done. */
+  async dropAll(): Promise<void> {
+    const running = [...this.running.values()];
+    for (const controller of this.running.keys()) controller.abort();
+    await Promise.all(running);
+  }
+}
+
+/** Answers one routed request, whatever happens: its answer, or its error as the route's API answers it. */
+export async function respond(req: IncomingMessage, res: ServerResponse, route: RequestRoute, context: ServeContext): Promise<Served> {
+  // Bedrock's request ids are UUIDs; Anthropic's are `req_01...`.
+  const exchange: Exchange = { req, res, requestId: typeof route === 'object' ? randomUUID() : newId('req') };
+  const started = `${req.method ?? 'GET'} ${req.url ?? '/'}`;
+  const faultNote = (): string => (exchange.fault ? ` fault=${exchange.fault.kind}` : '');
+  try {
+    const line = typeof route === 'object' ? await serveBedrock(exchange, route, context) : await serveAnthropic(exchange, route, context);
+    return { status: 200, fault: exchange.fault, line: `${started} 200 ${line}${faultNote()}` };
+  } catch (error) {
+    const expected = error instanceof ClaudeApiError || error instanceof BedrockApiError;
+    if (!expected) context.log.error(`${started} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    const apiError = sendFailure(exchange, route, error);
+    return { status: apiError.status, fault: exchange.fault, line: `${started} ${apiError.status} ${apiError.errorType}: ${apiError.message}${faultNote()}` };
+  }
+}
+
+/** The error as the route's API answers it, sent unless the answer already started. */
+function sendFailure({ res, requestId }: Exchange, route: RequestRoute, error: unknown): ClaudeApiError | BedrockApiError {
+  const apiError = typeof route === 'object' ? bedrockErrorOf(error) : error instanceof ClaudeApiError ? error : new ClaudeApiError('api_error', 'Internal server error');
+  if (!res.headersSent && !res.destroyed) {
+    if (apiError instanceof BedrockApiError) sendBedrockError(res, apiError, requestId);
+    else sendError(res, apiError, requestId);
+  }
+  return apiError;
+}
+
+/** Anthropic's Messages API: `POST /v1/messages` and `POST /v1/messages/count_tokens`. */
+async function serveAnthropic(exchange: Exchange, route: Exclude<RequestRoute, BedrockRoute>, context: ServeContext): Promise<string> {
+  const { req } = exchange;
+  if (route === 'unknown' || req.method !== 'POST') throw new ClaudeApiError('not_found_error', 'Not Found');
+  // Any key is accepted; its value is never logged.
+  if (req.headers['x-api-key'] === undefined && req.headers.authorization === undefined) {
+    throw new ClaudeApiError('authentication_error', 'x-api-key header is required');
+  }
+  const body = parseBody(await bodyOf(req));
+  if (route === 'count_tokens') return countTokens(exchange, body);
+  const request = validateMessageRequest(body);
+  exchange.fault = faultFor(req, request, context.faults);
+  return answer(exchange, request, anthropic, context);
+}
+
+function countTokens({ res, requestId }: Exchange, body: unknown): string {
+  const request = validateMessageRequest(body, { countTokens: true });
+  const text = JSON.stringify({ input_tokens: promptTokens(request) });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': requestId, ...rateLimitHeaders() });
+  res.end(text);
+  return `count_tokens model=${request.model} in=${promptTokens(request)}`;
+}
+
+/** InvokeModel and InvokeModelWithResponseStream: the signature first, as AWS checks it before the body. */
+async function serveBedrock(exchange: Exchange, route: BedrockRoute, context: ServeContext): Promise<string> {
+  const { req } = exchange;
+  if (req.method !== 'POST') throw new ClaudeApiError('not_found_error', 'Not Found');
+  const text = await bodyOf(req);
+  await checkSignature(req, text, context.iamPrincipals);
+  checkModelId(route.modelId);
+  const request = validateMessageRequest(anthropicBodyOf(parseBody(text), route));
+  exchange.fault = faultFor(req, request, context.faults);
+  return `bedrock ${await answer(exchange, request, bedrock, context)}`;
+}
+
+/** Header first, then the message's directive, then the queue: a per-request fault leaves the queue alone. */
+function faultFor(req: IncomingMessage, request: MessageRequest, faults: FaultQueue): Fault | undefined {
+  const asked = headerFault(req) ?? directivesOf(request).fault;
+  if (asked === undefined) return faults.take();
+  const fault = parseFault(asked);
+  if (!fault) throw new ClaudeApiError('invalid_request_error', `unknown stand-in fault: ${asked}`);
+  return fault;
+}
+
+/** How an answer is written: Anthropic's SSE and headers, or Bedrock's event stream and headers. */
+interface Dialect {
+  writer(res: ServerResponse, signal: AbortSignal, requestId: string): StreamWriter;
+  headers?: AnswerHeaders;
+}
+const anthropic: Dialect = { writer: (res, signal, requestId) => new SseWriter(res, signal, { 'request-id': requestId, ...rateLimitHeaders() }) };
+const bedrock: Dialect = { writer: (res, signal, requestId) => new BedrockStreamWriter(res, signal, requestId), headers: bedrockAnswerHeaders };
+
+/** The reply to a valid request (or the error its fault stands for), streamed or whole; resolves with its log line. */
+async function answer(exchange: Exchange, request: MessageRequest, dialect: Dialect, context: ServeContext): Promise<string> {
+  const { res, requestId, fault } = exchange;
+  const early = fault && faultError(fault);
+  if (early) throw early;
+  const plan: ReplyPlan = { request, reply: composeReply(request), usage: context.cache.account(request), fault, requestId };
+  context.log.debug(`answering ${request.stream ? 'a stream' : 'a message'} of ${plan.reply.pieces.length} tokens for ${requestId}`);
+  const outcome: Outcome = await context.open.track(res, (signal) => (request.stream
+    ? streamMessage(dialect.writer(res, signal, requestId), plan, context.pacing, signal)
+    : sendMessage(res, plan, context.pacing, signal, dialect.headers)));
+  const { usage } = plan;
+  return `model=${request.model} stream=${request.stream} in=${usage.inputTokens} out=${outcome.outputTokens} cache_read=${usage.cacheReadInputTokens} cache_write=${usage.cacheCreationInputTokens}${outcome.completed ? '' : ' incomplete'}`;
+}
