@@ -1,31 +1,31 @@
 // Claude on Bedrock through the stand-in, called by the real @anthropic-ai/bedrock-sdk: SigV4, the event stream,
 // Bedrock's errors. Error names and messages follow Bedrock Runtime's API reference; where it says nothing (which
 // exception a mid-stream overload becomes, the message of a missing signature) the test name says "sandbox's reading".
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { APIError, PermissionDeniedError, RateLimitError } from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { startStandIn, type RunningStandIn } from './stand-in-server.ts';
+import { useStandIn } from './stand-in-server.ts';
 import { failureOf } from '../../../support/failure.ts';
 
 const PRINCIPAL = { accessKeyId: 'AKIASANDBOXBEDROCK', secretAccessKey: 'bedrock-secret', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/r/s', username: 'AROA:s' };
 const MODEL = 'us.anthropic.claude-sonnet-4-6';
 const PARAMS = { model: MODEL, max_tokens: 300, messages: [{ role: 'user' as const, content: 'Hello from Bedrock [[standin:tokens=12]]' }] };
 
-let server: RunningStandIn;
+const server = useStandIn('all', { iamPrincipals: [PRINCIPAL] });
 
 function client(credentials: { accessKeyId: string; secretAccessKey: string } = PRINCIPAL): AnthropicBedrock {
   return new AnthropicBedrock({
-    baseURL: `${server.baseURL}/bedrock`, awsRegion: 'us-east-1', apiKey: null, maxRetries: 0,
+    baseURL: `${server().baseURL}/bedrock`, awsRegion: 'us-east-1', apiKey: null, maxRetries: 0,
     awsAccessKey: credentials.accessKeyId, awsSecretKey: credentials.secretAccessKey, awsSessionToken: 'session',
   });
 }
 
 /** POSTs a body signed for `service`, as a client other than the SDK would. */
 async function signedPost(path: string, body: unknown, service = 'bedrock'): Promise<Response> {
-  const url = new URL(`${server.baseURL}/bedrock${path}`);
+  const url = new URL(`${server().baseURL}/bedrock${path}`);
   const text = JSON.stringify(body);
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials: PRINCIPAL, sha256: Sha256 });
   const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, 'content-type': 'application/json' }, body: text });
@@ -36,14 +36,6 @@ async function bedrockError(response: Response): Promise<{ status: number; type:
   const body = (await response.json()) as { message?: unknown };
   return { status: response.status, type: response.headers.get('x-amzn-errortype')?.split(':')[0] ?? null, message: body.message };
 }
-
-beforeAll(async () => {
-  server = await startStandIn({ iamPrincipals: [PRINCIPAL] });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
 
 describe('Claude on Bedrock in the stand-in', () => {
   it('streams a reply as event stream chunks the SDK reads as Anthropic events, with Bedrock\'s invocation metrics', async () => {
@@ -59,7 +51,7 @@ describe('Claude on Bedrock in the stand-in', () => {
     const text = events.map((event) => (event.type === 'content_block_delta' && event.delta.type === 'text_delta' ? event.delta.text : '')).join('');
     expect(text.length).toBeGreaterThan(0);
     expect(events.at(-1)).toMatchObject({ type: 'message_stop', 'amazon-bedrock-invocationMetrics': { inputTokenCount: expect.any(Number) as unknown, outputTokenCount: 12 } });
-    expect(server.records.some((record) => / 200 bedrock model=us\.anthropic\.claude-sonnet-4-6 stream=true /.test(record.message))).toBe(true);
+    expect(server().records.some((record) => / 200 bedrock model=us\.anthropic\.claude-sonnet-4-6 stream=true /.test(record.message))).toBe(true);
   });
 
   it('answers InvokeModel with the whole Message and the token counts in x-amzn-bedrock-* headers', async () => {
@@ -92,7 +84,7 @@ describe('Claude on Bedrock in the stand-in', () => {
 
   it('refuses an unsigned request and one signed for another service (sandbox\'s reading of the messages)', async () => {
     // Act
-    const unsigned = await fetch(`${server.baseURL}/bedrock/model/${MODEL}/invoke`, { method: 'POST', body: '{}' });
+    const unsigned = await fetch(`${server().baseURL}/bedrock/model/${MODEL}/invoke`, { method: 'POST', body: '{}' });
     const otherService = await signedPost(`/model/${MODEL}/invoke`, { anthropic_version: 'bedrock-2023-05-31', max_tokens: 10, messages: [] }, 'appsync');
 
     // Assert

@@ -1,7 +1,7 @@
 // What the Claude stand-in says: deterministic text, its length, and why it stopped.
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import type { Message } from '@anthropic-ai/sdk/resources/messages';
-import { MODEL, startStandIn, type RunningStandIn } from './stand-in-server.ts';
+import { MODEL, useStandIn } from './stand-in-server.ts';
 
 function textOf(message: Message): string {
   const block = message.content[0];
@@ -9,19 +9,11 @@ function textOf(message: Message): string {
 }
 
 describe('the replies of the stand-in', () => {
-  let server: RunningStandIn;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useStandIn('all');
 
   it('answers a non-streaming request with a complete Message object', async () => {
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Hello, Claude' }] });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Hello, Claude' }] });
 
     // Assert
     expect(message).toMatchObject({ type: 'message', role: 'assistant', model: MODEL, stop_reason: 'end_turn', stop_sequence: null });
@@ -35,8 +27,8 @@ describe('the replies of the stand-in', () => {
     const params = { model: MODEL, max_tokens: 300, messages: [{ role: 'user' as const, content: 'Is this deterministic?' }] };
 
     // Act
-    const first = await server.client().messages.create(params);
-    const second = await server.client().messages.create(params);
+    const first = await server().client().messages.create(params);
+    const second = await server().client().messages.create(params);
 
     // Assert
     expect(textOf(second)).toBe(textOf(first));
@@ -44,8 +36,8 @@ describe('the replies of the stand-in', () => {
 
   it('gives a different text when the conversation differs', async () => {
     // Act
-    const first = await server.client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'First question' }] });
-    const second = await server.client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Second question' }] });
+    const first = await server().client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'First question' }] });
+    const second = await server().client().messages.create({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Second question' }] });
 
     // Assert
     expect(textOf(second)).not.toBe(textOf(first));
@@ -53,7 +45,7 @@ describe('the replies of the stand-in', () => {
 
   it('mentions the last user message in its reply', async () => {
     // Act
-    const message = await server.client().messages.create({
+    const message = await server().client().messages.create({
       model: MODEL,
       max_tokens: 300,
       messages: [
@@ -69,7 +61,7 @@ describe('the replies of the stand-in', () => {
 
   it('cuts the reply at max_tokens and says so in stop_reason', async () => {
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'Say a lot [[standin:tokens=100]]' }] });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 5, messages: [{ role: 'user', content: 'Say a lot [[standin:tokens=100]]' }] });
 
     // Assert
     expect(message.stop_reason).toBe('max_tokens');
@@ -81,8 +73,8 @@ describe('the replies of the stand-in', () => {
     const messages = [{ role: 'user' as const, content: 'A prefix, please' }];
 
     // Act
-    const whole = await server.client().messages.create({ model: MODEL, max_tokens: 1000, messages });
-    const cut = await server.client().messages.create({ model: MODEL, max_tokens: 7, messages });
+    const whole = await server().client().messages.create({ model: MODEL, max_tokens: 1000, messages });
+    const cut = await server().client().messages.create({ model: MODEL, max_tokens: 7, messages });
 
     // Assert
     expect(textOf(whole).startsWith(textOf(cut))).toBe(true);
@@ -91,7 +83,7 @@ describe('the replies of the stand-in', () => {
 
   it('replies with the number of tokens a directive asks for', async () => {
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 2000, messages: [{ role: 'user', content: 'Benchmark [[standin:tokens=1000]]' }] });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 2000, messages: [{ role: 'user', content: 'Benchmark [[standin:tokens=1000]]' }] });
 
     // Assert
     expect(message.usage.output_tokens).toBe(1000);
@@ -100,7 +92,7 @@ describe('the replies of the stand-in', () => {
 
   it('leaves the directive out of the quoted question', async () => {
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Quote me [[standin:tokens=20]]' }] });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Quote me [[standin:tokens=20]]' }] });
 
     // Assert
     expect(textOf(message)).not.toContain('standin');
@@ -111,7 +103,7 @@ describe('the replies of the stand-in', () => {
     const messages = [{ role: 'user' as const, content: 'Stop at the quote' }];
 
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 300, stop_sequences: ['quote'], messages });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 300, stop_sequences: ['quote'], messages });
 
     // Assert
     expect(message.stop_reason).toBe('stop_sequence');
@@ -121,7 +113,7 @@ describe('the replies of the stand-in', () => {
 
   it('answers max_tokens 0 with no content, as a cache pre-warm', async () => {
     // Act
-    const message = await server.client().messages.create({ model: MODEL, max_tokens: 0, messages: [{ role: 'user', content: 'Warm up' }] });
+    const message = await server().client().messages.create({ model: MODEL, max_tokens: 0, messages: [{ role: 'user', content: 'Warm up' }] });
 
     // Assert
     expect(message.content).toEqual([]);
@@ -131,7 +123,7 @@ describe('the replies of the stand-in', () => {
 
   it('replies to a message of images alone without quoting anything', async () => {
     // Act
-    const message = await server.client().messages.create({
+    const message = await server().client().messages.create({
       model: MODEL,
       max_tokens: 300,
       messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } }] }],
@@ -143,7 +135,7 @@ describe('the replies of the stand-in', () => {
 
   it('shortens a long question when quoting it', async () => {
     // Act
-    const message = await server.client().messages.create({
+    const message = await server().client().messages.create({
       model: MODEL,
       max_tokens: 300,
       messages: [{ role: 'user', content: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen' }],

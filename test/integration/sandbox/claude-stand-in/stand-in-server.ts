@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import { createLogger, memorySink, type LogRecord, type Logger } from '../../../../sandbox/log.ts';
 import { startClaudeStandIn, type ClaudeStandIn, type ClaudeStandInOptions } from '../../../../sandbox/claude-stand-in/stand-in.ts';
 
@@ -60,6 +61,26 @@ function recordingLog(): { log: Logger; records: LogRecord[]; nextRecord: Runnin
     written.on('record', listener);
   });
   return { log, records: sink.records, nextRecord };
+}
+
+/**
+ * A stand-in for the tests of the calling describe block (or file): started before each test ('each') or once
+ * before all of them ('all'), stopped after. Read it through the returned function, inside a test or hook.
+ */
+export function useStandIn(lifetime: 'each' | 'all', options: StandInOptions | (() => StandInOptions) = {}): () => RunningStandIn {
+  let running: RunningStandIn | undefined;
+  const [before, after] = lifetime === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    running = await startStandIn(typeof options === 'function' ? options() : options);
+  });
+  after(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+  return () => {
+    if (running === undefined) throw new Error('the stand-in runs only inside a test or hook of its describe block');
+    return running;
+  };
 }
 
 export async function startStandIn(options: StandInOptions = {}): Promise<RunningStandIn> {

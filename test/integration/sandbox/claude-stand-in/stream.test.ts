@@ -1,24 +1,16 @@
 // The streaming answer of the Claude stand-in, read raw and through the SDK's MessageStream.
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import type { MessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { MODEL, parseSse, startStandIn, type RunningStandIn } from './stand-in-server.ts';
+import { MODEL, parseSse, useStandIn } from './stand-in-server.ts';
 
 const REQUEST = { model: MODEL, max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Tell me about streams.' }] };
 
 describe('the streaming Messages API of the stand-in', () => {
-  let server: RunningStandIn;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useStandIn('all');
 
   it('sends the documented event order in raw SSE frames', async () => {
     // Arrange / act
-    const response = await server.post('/claude/v1/messages', REQUEST);
+    const response = await server().post('/claude/v1/messages', REQUEST);
     const frames = parseSse(await response.text());
 
     // Assert
@@ -29,7 +21,7 @@ describe('the streaming Messages API of the stand-in', () => {
 
   it('names each frame by the type inside its data', async () => {
     // Arrange / act
-    const frames = parseSse(await (await server.post('/claude/v1/messages', REQUEST)).text());
+    const frames = parseSse(await (await server().post('/claude/v1/messages', REQUEST)).text());
 
     // Assert
     expect(frames.every((frame) => (frame.data as { type: string }).type === frame.event)).toBe(true);
@@ -37,7 +29,7 @@ describe('the streaming Messages API of the stand-in', () => {
 
   it('answers with the event-stream content type and a request id', async () => {
     // Act
-    const response = await server.post('/claude/v1/messages', REQUEST);
+    const response = await server().post('/claude/v1/messages', REQUEST);
     await response.text();
 
     // Assert
@@ -49,7 +41,7 @@ describe('the streaming Messages API of the stand-in', () => {
 
   it('starts with a message skeleton that has no content and no stop reason', async () => {
     // Act
-    const [start] = parseSse(await (await server.post('/claude/v1/messages', REQUEST)).text());
+    const [start] = parseSse(await (await server().post('/claude/v1/messages', REQUEST)).text());
 
     // Assert
     expect(start?.data).toMatchObject({
@@ -62,7 +54,7 @@ describe('the streaming Messages API of the stand-in', () => {
   it('emits the SDK events in order and ends with message_stop', async () => {
     // Arrange
     const events: MessageStreamEvent['type'][] = [];
-    const stream = server.client().messages.stream({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Order, please.' }] });
+    const stream = server().client().messages.stream({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Order, please.' }] });
     stream.on('streamEvent', (event) => events.push(event.type));
 
     // Act
@@ -78,7 +70,7 @@ describe('the streaming Messages API of the stand-in', () => {
   it('builds a final message whose text is the concatenated deltas', async () => {
     // Arrange
     let streamed = '';
-    const stream = server.client().messages.stream({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Concatenate.' }] });
+    const stream = server().client().messages.stream({ model: MODEL, max_tokens: 300, messages: [{ role: 'user', content: 'Concatenate.' }] });
     stream.on('text', (delta) => {
       streamed += delta;
     });
@@ -93,7 +85,7 @@ describe('the streaming Messages API of the stand-in', () => {
 
   it('counts output tokens as the pieces it streamed, in message_delta', async () => {
     // Arrange
-    const stream = server.client().messages.stream({ model: MODEL, max_tokens: 500, messages: [{ role: 'user', content: 'Count [[standin:tokens=42]]' }] });
+    const stream = server().client().messages.stream({ model: MODEL, max_tokens: 500, messages: [{ role: 'user', content: 'Count [[standin:tokens=42]]' }] });
 
     // Act
     const message = await stream.finalMessage();
@@ -107,8 +99,8 @@ describe('the streaming Messages API of the stand-in', () => {
     const params = { model: MODEL, max_tokens: 300, messages: [{ role: 'user' as const, content: 'Same either way?' }] };
 
     // Act
-    const streamed = await server.client().messages.stream(params).finalText();
-    const whole = await server.client().messages.create(params);
+    const streamed = await server().client().messages.stream(params).finalText();
+    const whole = await server().client().messages.create(params);
 
     // Assert
     expect(whole.content[0]).toEqual({ type: 'text', text: streamed, citations: null });
@@ -116,7 +108,7 @@ describe('the streaming Messages API of the stand-in', () => {
 
   it('streams a message without a content block when max_tokens is 0', async () => {
     // Act
-    const frames = parseSse(await (await server.post('/claude/v1/messages', { ...REQUEST, max_tokens: 0 })).text());
+    const frames = parseSse(await (await server().post('/claude/v1/messages', { ...REQUEST, max_tokens: 0 })).text());
 
     // Assert
     expect(frames.map((frame) => frame.event)).toEqual(['message_start', 'ping', 'message_delta', 'message_stop']);
@@ -125,20 +117,12 @@ describe('the streaming Messages API of the stand-in', () => {
 });
 
 describe('the pacing of the stand-in stream', () => {
-  let server: RunningStandIn;
-
-  beforeAll(async () => {
-    server = await startStandIn({ tokensPerSecond: 1000, firstTokenDelayMs: 5 });
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useStandIn('all', { tokensPerSecond: 1000, firstTokenDelayMs: 5 });
 
   it('delivers deltas in order with non-decreasing arrival times', async () => {
     // Arrange
     const arrivals: { at: number; text: string }[] = [];
-    const stream = server.client().messages.stream({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Paced [[standin:tokens=40]]' }] });
+    const stream = server().client().messages.stream({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Paced [[standin:tokens=40]]' }] });
     stream.on('text', (text) => arrivals.push({ at: performance.now(), text }));
 
     // Act

@@ -1,26 +1,18 @@
 // Requests the Claude stand-in refuses, with Anthropic's error shape and the SDK's matching error classes.
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import Anthropic, { AuthenticationError, BadRequestError, NotFoundError, type APIError } from '@anthropic-ai/sdk';
-import { MODEL, startStandIn, type RunningStandIn } from './stand-in-server.ts';
+import { MODEL, useStandIn } from './stand-in-server.ts';
 
 const VALID = { model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'Hello' }] };
 const BREAKPOINT = { type: 'ephemeral' };
 
 describe('request validation in the stand-in', () => {
-  let server: RunningStandIn;
-
-  beforeAll(async () => {
-    server = await startStandIn();
-  });
-
-  afterAll(async () => {
-    await server.stop();
-  });
+  const server = useStandIn('all');
 
   /** Sends any body through the SDK, bypassing its parameter types, and returns what it raised. */
   async function rejectionOf(body: Record<string, unknown>): Promise<APIError> {
     try {
-      await server.client().post('/v1/messages', { body });
+      await server().client().post('/v1/messages', { body });
     } catch (error) {
       return error as APIError;
     }
@@ -60,7 +52,7 @@ describe('request validation in the stand-in', () => {
 
   it('accepts consecutive user turns, which the API merges', async () => {
     // Act
-    const message = await server.client().messages.create({ ...VALID, messages: [{ role: 'user', content: 'One' }, { role: 'user', content: 'Two' }] });
+    const message = await server().client().messages.create({ ...VALID, messages: [{ role: 'user', content: 'One' }, { role: 'user', content: 'Two' }] });
 
     // Assert
     expect(message.content[0]).toMatchObject({ type: 'text', text: expect.stringContaining('You wrote: "Two"') });
@@ -68,7 +60,7 @@ describe('request validation in the stand-in', () => {
 
   it('accepts an empty final assistant message as prefill', async () => {
     // Act
-    const message = await server.client().messages.create({ ...VALID, messages: [{ role: 'user', content: 'One' }, { role: 'assistant', content: '' }] });
+    const message = await server().client().messages.create({ ...VALID, messages: [{ role: 'user', content: 'One' }, { role: 'assistant', content: '' }] });
 
     // Assert
     expect(message.type).toBe('message');
@@ -76,7 +68,7 @@ describe('request validation in the stand-in', () => {
 
   it('rejects a body that is not JSON, with a request id in body and header', async () => {
     // Act
-    const response = await server.post('/claude/v1/messages', '{"model": ');
+    const response = await server().post('/claude/v1/messages', '{"model": ');
     const body = await response.json() as { type: string; error: { type: string }; request_id: string };
 
     // Assert
@@ -87,7 +79,7 @@ describe('request validation in the stand-in', () => {
 
   it('rejects a JSON body that is not an object', async () => {
     // Act
-    const response = await server.post('/claude/v1/messages', [VALID]);
+    const response = await server().post('/claude/v1/messages', [VALID]);
 
     // Assert
     expect(response.status).toBe(400);
@@ -96,7 +88,7 @@ describe('request validation in the stand-in', () => {
 
   it('rejects a request without an API key as an authentication error', async () => {
     // Act
-    const response = await server.post('/claude/v1/messages', VALID, {});
+    const response = await server().post('/claude/v1/messages', VALID, {});
 
     // Assert
     expect(response.status).toBe(401);
@@ -105,7 +97,7 @@ describe('request validation in the stand-in', () => {
 
   it('raises the SDK AuthenticationError for a 401', async () => {
     // Arrange
-    const client = new Anthropic({ apiKey: null, authToken: null, baseURL: server.baseURL, maxRetries: 0, defaultHeaders: { authorization: null } });
+    const client = new Anthropic({ apiKey: null, authToken: null, baseURL: server().baseURL, maxRetries: 0, defaultHeaders: { authorization: null } });
 
     // Act
     const attempt = client.messages.create({ model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: 'Hello' }] });
@@ -116,7 +108,7 @@ describe('request validation in the stand-in', () => {
 
   it('accepts any API key value', async () => {
     // Act
-    const response = await server.post('/claude/v1/messages', VALID, { 'x-api-key': 'anything-at-all' });
+    const response = await server().post('/claude/v1/messages', VALID, { 'x-api-key': 'anything-at-all' });
 
     // Assert
     expect(response.status).toBe(200);
@@ -124,7 +116,7 @@ describe('request validation in the stand-in', () => {
 
   it('answers an unknown path under /v1 with not_found_error', async () => {
     // Act
-    const attempt = server.client().models.list();
+    const attempt = server().client().models.list();
 
     // Assert
     await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
@@ -132,7 +124,7 @@ describe('request validation in the stand-in', () => {
 
   it('answers a GET of /v1/messages with not_found_error', async () => {
     // Act
-    const response = await fetch(`${server.baseURL}/v1/messages`, { headers: { 'x-api-key': 'k' } });
+    const response = await fetch(`${server().baseURL}/v1/messages`, { headers: { 'x-api-key': 'k' } });
 
     // Assert
     expect(response.status).toBe(404);
@@ -141,7 +133,7 @@ describe('request validation in the stand-in', () => {
 
   it('leaves paths outside /v1 to the next handler', async () => {
     // Act
-    const response = await server.post('/claude/health', {});
+    const response = await server().post('/claude/health', {});
 
     // Assert
     expect(response.status).toBe(418);
@@ -149,13 +141,13 @@ describe('request validation in the stand-in', () => {
 
   it('leaves paths outside the prefix it is mounted at to the next handler', async () => {
     // Arrange
-    const before = server.standIn.stats().requests;
+    const before = server().standIn.stats().requests;
 
     // Act
-    const response = await server.post('/v1/messages', VALID);
+    const response = await server().post('/v1/messages', VALID);
 
     // Assert
     expect(response.status).toBe(418);
-    expect(server.standIn.stats().requests).toBe(before);
+    expect(server().standIn.stats().requests).toBe(before);
   });
 });
