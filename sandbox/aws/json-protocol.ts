@@ -34,9 +34,9 @@ export interface JsonService<Context> {
   /** The message of UnknownOperationException for a target the sandbox does not serve. */
   unknownOperation: (target: string) => string;
   log: Logger;
-  /** The level of each call's log line: `debug` for chatty services (Cognito), `info` for rare ones. Refusals log a
-   * level up from `info` (warn), and stay at debug for a debug service: a wrong password is routine. */
-  callLevel?: 'debug' | 'info';
+  /** The level of a refused call's log line: `debug` (the default) where refusals are routine (a wrong password),
+   * `warn` where one means a misconfigured caller. Successful calls log at debug; an operation may log more. */
+  refusalLevel?: 'debug' | 'warn';
 }
 
 export function jsonResponse(status: number, body: unknown, requestId: string): JsonResponse {
@@ -62,11 +62,11 @@ export async function dispatchJsonCall<Context>(service: JsonService<Context>, c
     if (operation === undefined) throw new AwsServiceError('UnknownOperationException', service.unknownOperation(target));
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw serialization();
     const output = await operation(ctx, body as Record<string, unknown>);
-    service.log[service.callLevel ?? 'debug'](`${name} 200`);
+    service.log.debug(`${name} 200`);
     return jsonResponse(200, output, requestId);
   } catch (error) {
     if (error instanceof AwsServiceError) {
-      service.log[service.callLevel === 'info' ? 'warn' : 'debug'](`${name || target} ${error.status} ${error.errorType}: ${error.message}`);
+      service.log[service.refusalLevel ?? 'debug'](`${name || target} ${error.status} ${error.errorType}: ${error.message}`);
       return jsonErrorResponse(error, requestId);
     }
     service.log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -23,7 +23,7 @@ export function startSecretsManager(options: SecretsManagerOptions): ServiceInst
     internalError: () => new AwsServiceError('InternalServiceError', 'An error occurred on the server side.', 500),
     unknownOperation: (target) => `the sandbox serves GetSecretValue only, not ${target.slice(TARGET_PREFIX.length)}`,
     log: options.log,
-    callLevel: 'info',
+    refusalLevel: 'warn',
   };
   const route = jsonProtocolRoute({
     targetPrefix: TARGET_PREFIX,
