@@ -22,7 +22,8 @@ export class ChatWaf extends Construct {
     });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
-      description: `Chat API (${config.stage}): per-IP rate limit`,
+      // WAFv2 allows no parentheses in a Description ("AWS::WAFv2::WebACL": Description pattern; cfn-lint E3031).
+      description: `Chat API ${config.stage}: per-IP rate limit`,
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`chat-api-${config.stage}`),
       rules: [{
