@@ -1,6 +1,6 @@
 // Publishes reply events with the IAM-only `publishReplyEvent` mutation, one at a time and in order, from a queue:
 // `enqueue` never waits, so the model stream is never held up by AppSync. A failed publish is logged and counted.
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ReplyEvent } from './event.ts';
 

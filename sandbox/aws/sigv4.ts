@@ -2,9 +2,9 @@
 // AWS API request signature"): the signature is recomputed with the principal's secret over the headers the client
 // signed, the request time must be within 15 minutes, and the credential scope must name the service called.
 // AppSync's IAM mode, Secrets Manager and Bedrock Runtime all verify through this one function.
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { headerOf, sourceIpOf } from './http.ts';
 
@@ -56,6 +56,15 @@ function parseAmzDate(value: string): Date | null {
   return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s));
 }
 
+/**
+ * Compares a secret (a signature, an API key) with what a caller sent in constant time: both are hashed to
+ * equal-length digests first, so neither where they differ nor the secret's length shows in the time taken.
+ */
+export function secretsEqual(secret: string, given: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(secret), digest(given));
+}
+
 /** True when `request` carries a SigV4 Authorization header (whether or not it verifies). */
 export function isSigV4(request: Pick<SignedRequest, 'headers'>): boolean {
   return headerOf(request.headers, 'authorization')?.startsWith('AWS4-HMAC-SHA256') ?? false;
@@ -85,7 +94,7 @@ export async function verifySigV4(request: SignedRequest, principals: readonly I
     return refused('InvalidSignatureException', 'The provided x-amz-content-sha256 header does not match what was computed.');
   }
   const expected = await expectedSignature(request, parsed, principal, signingDate);
-  if (expected !== parsed.signature) {
+  if (expected === undefined || !secretsEqual(expected, parsed.signature)) {
     return refused('InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
   }
   return { ok: true, principal };

@@ -1,39 +1,18 @@
 // Amazon Bedrock's streaming answer: the AWS event stream binary framing (application/vnd.amazon.eventstream),
 // one `chunk` event per Anthropic stream event, its JSON base64-encoded in `bytes` ("InvokeModelWithResponseStream",
 // "PayloadPart"), and an `exception` message for an error met mid-stream ("ResponseStream").
-// Frame layout from the AWS event stream encoding: total length, headers length, prelude CRC32, headers, payload,
-// message CRC32, all big-endian; header values here are strings (type 7).
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { crc32 } from 'node:zlib';
+import { EventStreamCodec } from '@smithy/core/event-streams';
 import { StreamWriter } from './stream.ts';
 
-const STRING_HEADER = 7;
-const PRELUDE_BYTES = 12;
-const CRC_BYTES = 4;
+// The AWS SDK's own codec writes the frames, so they are the bytes Bedrock's clients decode.
+const codec = new EventStreamCodec((bytes) => Buffer.from(bytes).toString('utf8'), (text) => Buffer.from(text, 'utf8'));
 
 /** One event stream message: string headers and a payload, with both CRC32 checksums. */
 export function encodeEventStreamMessage(headers: Readonly<Record<string, string>>, payload: Uint8Array): Buffer {
-  const encodedHeaders = Buffer.concat(Object.entries(headers).map(([name, value]) => {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const valueBytes = Buffer.from(value, 'utf8');
-    const header = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length);
-    let at = header.writeUInt8(nameBytes.length, 0);
-    at += nameBytes.copy(header, at);
-    at = header.writeUInt8(STRING_HEADER, at);
-    at = header.writeUInt16BE(valueBytes.length, at);
-    valueBytes.copy(header, at);
-    return header;
-  }));
-  const total = PRELUDE_BYTES + encodedHeaders.length + payload.length + CRC_BYTES;
-  const message = Buffer.alloc(total);
-  message.writeUInt32BE(total, 0);
-  message.writeUInt32BE(encodedHeaders.length, 4);
-  message.writeUInt32BE(crc32(message.subarray(0, 8)), 8);
-  encodedHeaders.copy(message, PRELUDE_BYTES);
-  Buffer.from(payload).copy(message, PRELUDE_BYTES + encodedHeaders.length);
-  message.writeUInt32BE(crc32(message.subarray(0, total - CRC_BYTES)), total - CRC_BYTES);
-  return message;
+  const tagged = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { type: 'string' as const, value }]));
+  return Buffer.from(codec.encode({ headers: tagged, body: payload }));
 }
 
 /** A `chunk` event carrying one Anthropic stream event, as Bedrock sends it (`p` pads the length, as Bedrock's does). */

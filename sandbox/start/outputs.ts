@@ -1,8 +1,8 @@
 // amplify_outputs.json in Amplify Gen 2's format, from the synthesized template, so a web app runs against the
-// sandbox with Amplify.configure(outputs). Field names: @aws-amplify/core's AmplifyOutputs type.
+// sandbox with Amplify.configure(outputs). Field names: Amplify's AmplifyOutputs type (its internal path, so the part
+// we write is declared here; a test parses the file with aws-amplify's own parseAmplifyConfig).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AmplifyOutputs } from '@aws-amplify/core/internals/utils';
 import type { SandboxUrls } from '../sandbox.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
 import { apiUserPool, type SandboxTemplate } from '../template/model.ts';
@@ -17,7 +17,25 @@ export interface SandboxCustomOutputs {
   certificate_path: string;
 }
 
-export type SandboxOutputs = AmplifyOutputs & { custom: { sandbox: SandboxCustomOutputs } };
+/** The `auth` and `data` sections this file writes, in the names and shapes of Amplify's outputs (version 1). */
+export interface SandboxOutputs {
+  version: string;
+  auth?: {
+    aws_region: string;
+    user_pool_id: string;
+    user_pool_client_id: string;
+    password_policy: { min_length: number; require_lowercase: boolean; require_numbers: boolean; require_symbols: boolean; require_uppercase: boolean };
+    standard_required_attributes: string[];
+    username_attributes: string[];
+    user_verification_types: string[];
+    unauthenticated_identities_enabled: boolean;
+    mfa_configuration: string;
+    mfa_methods: string[];
+    groups: string[];
+  };
+  data?: { aws_region: string; url: string; default_authorization_type: string; authorization_types: string[]; api_key?: string };
+  custom: { sandbox: SandboxCustomOutputs };
+}
 
 /** Cognito's MfaConfiguration (OFF | ON | OPTIONAL) in the outputs' words. */
 const MFA: Record<string, string> = { OFF: 'NONE', ON: 'REQUIRED', OPTIONAL: 'OPTIONAL' };

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { synthTestApp } from '../../fixtures/api/stack.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/sandbox.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import { APIError, PermissionDeniedError, RateLimitError } from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { useStandIn } from './stand-in-server.ts';
 import { failureOf } from '../../../support/failure.ts';
