@@ -4,13 +4,15 @@
 // - deleteMessages (invoked as an Event by deleteConversation): delete a conversation's messages.
 import { AdminUserGlobalSignOutCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { messagesPk, SESSION_PREFIX, userPk } from '../../resolvers/keys.ts';
+import { writeAll, type BatchWriter } from './batch-write.ts';
 
 const logger = new Logger({ serviceName: 'account' });
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const cognito = new CognitoIdentityProviderClient({});
+const writer: BatchWriter = { send: (input) => documents.send(new BatchWriteCommand(input)) };
 
 export type AccountEvent =
   | { action: 'endAllSessions'; owner: string; username: string }
@@ -36,12 +38,7 @@ async function deletePartition(table: string, pk: string, prefix: string | null)
     }));
     const keys = (page.Items ?? []) as { pk: string; sk: string }[];
     for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } }));
-      // DynamoDB may leave some requests unprocessed under load: send those again.
-      while (requests && requests.length > 0) {
-        const result: BatchWriteCommandOutput = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = result.UnprocessedItems?.[table];
-      }
+      await writeAll(table, keys.slice(i, i + 25).map((key) => ({ DeleteRequest: { Key: key } })), writer);
     }
     deleted += keys.length;
     start = page.LastEvaluatedKey;

@@ -1,7 +1,11 @@
-// The Anthropic API key: from ANTHROPIC_API_KEY, or read once per cold start from Secrets Manager and cached.
+// The Anthropic API key: from ANTHROPIC_API_KEY, or read from Secrets Manager and kept for KEY_MAX_AGE_MS, so a
+// rotated key is in use within minutes without a read per invocation (the cache Powertools Parameters' getSecret keeps).
 import type { ApiKeySource } from './config.ts';
 
-let cached: Promise<string> | undefined;
+/** How long a key read from Secrets Manager is used before it is read again. */
+export const KEY_MAX_AGE_MS = 5 * 60 * 1000;
+
+let cached: { key: Promise<string>; readAt: number } | undefined;
 
 /** A secret holds the key as plain text, or as JSON with an `apiKey` or `ANTHROPIC_API_KEY` field. */
 export function keyFromSecret(secret: string): string {
@@ -21,12 +25,15 @@ async function readSecret(arn: string): Promise<string> {
   return keyFromSecret(answer.SecretString);
 }
 
-export function anthropicApiKey(apiKey: ApiKeySource): Promise<string> {
+export function anthropicApiKey(apiKey: ApiKeySource, now: () => number = Date.now): Promise<string> {
   if (apiKey.source === 'env') return Promise.resolve(apiKey.value);
-  cached ??= readSecret(apiKey.arn).catch((error: unknown) => {
-    // A failed read is not cached: the next invocation tries again.
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  if (cached === undefined || now() - cached.readAt >= KEY_MAX_AGE_MS) {
+    const read = { readAt: now(), key: readSecret(apiKey.arn) };
+    cached = read;
+    read.key.catch(() => {
+      // A failed read is not kept: the next invocation tries again.
+      if (cached === read) cached = undefined;
+    });
+  }
+  return cached.key;
 }

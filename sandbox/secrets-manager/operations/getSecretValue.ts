@@ -4,7 +4,7 @@ import { AwsServiceError } from '../../aws/json-protocol.ts';
 import type { Logger } from '../../log.ts';
 import type { SecretModel } from '../../template/model.ts';
 
-interface StoredSecret extends SecretModel { value: string; versionId: string }
+export interface StoredSecret extends SecretModel { value: string; versionId: string }
 
 /** The template's secrets with their values, as the operations read them. */
 export interface SecretStore {
@@ -28,14 +28,14 @@ export function secretStore(secrets: readonly SecretModel[], log: Logger): Secre
 }
 
 // A SecretId is the ARN, the name, or the ARN without its random suffix ("GetSecretValue": SecretId).
-function find(store: SecretStore, id: string): StoredSecret | undefined {
+export function findSecret(store: SecretStore, id: string): StoredSecret | undefined {
   return store.secrets.find((s) => s.arn === id || s.name === id || s.arn.replace(/-[A-Za-z0-9]{6}$/, '') === id);
 }
 
 export function getSecretValue(store: SecretStore, input: Record<string, unknown>): Promise<Record<string, unknown>> {
   const secretId = input.SecretId;
   if (typeof secretId !== 'string' || secretId === '') throw new AwsServiceError('InvalidParameterException', 'You must provide a SecretId.');
-  const secret = find(store, secretId);
+  const secret = findSecret(store, secretId);
   if (!secret) throw new AwsServiceError('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');
   // The value is never logged.
   store.log.info(`GetSecretValue ${secretId} 200`);

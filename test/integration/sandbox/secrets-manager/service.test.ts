@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
-import { GetSecretValueCommand, ListSecretsCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startSecretsManager } from '../../../../sandbox/secrets-manager/service.ts';
 import { createLogger, memorySink } from '../../../../sandbox/log.ts';
 import { failureOf } from '../../../support/failure.ts';
@@ -83,6 +83,22 @@ describe('GetSecretValue in the sandbox', () => {
     const error = await failureOf(client().send(new ListSecretsCommand({})));
 
     expect((error as SecretsManagerServiceException).name).toBe('UnknownOperationException');
-    expect((error as Error).message).toContain('GetSecretValue only');
+    expect((error as Error).message).toContain('GetSecretValue and PutSecretValue only');
+  });
+
+  it('serves a value put by PutSecretValue as the current version, as a rotation leaves it', async () => {
+    // Arrange
+    const before = await client().send(new GetSecretValueCommand({ SecretId: 'prod/given' }));
+
+    // Act
+    const put = await client().send(new PutSecretValueCommand({ SecretId: 'prod/given', SecretString: '{"apiKey":"sk-rotated"}' }));
+    const after = await client().send(new GetSecretValueCommand({ SecretId: 'prod/given' }));
+
+    // Assert
+    expect(put.VersionStages).toEqual(['AWSCURRENT']);
+    expect(after.SecretString).toBe('{"apiKey":"sk-rotated"}');
+    expect(after.VersionId).toBe(put.VersionId);
+    expect(after.VersionId).not.toBe(before.VersionId);
+    expect(sink.records.some((record) => record.message.includes('sk-rotated'))).toBe(false);
   });
 });
