@@ -1,5 +1,6 @@
 // Subscribes to one of the caller's conversations: refused unless it is theirs, and filtered on the
-// owner so an event can only ever reach its owner's clients.
+// owner so an event can only ever reach its owner's clients. The same owner is its invalidation filter:
+// endAllDeviceSessions ends it ("Unsubscribing WebSocket connections using filters in AWS AppSync").
 import { extensions, util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import { callerSub } from './identity.ts';
@@ -13,6 +14,8 @@ export function request(ctx: Context<SubscriptionOnReplyEventArgs>) {
 
 export function response(ctx: Context<SubscriptionOnReplyEventArgs>) {
   if (ctx.error || !ctx.result) util.unauthorized();
-  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ owner: { eq: callerSub(ctx) } }));
+  const ownerIsCaller = util.transform.toSubscriptionFilter({ owner: { eq: callerSub(ctx) } });
+  extensions.setSubscriptionFilter(ownerIsCaller);
+  extensions.setSubscriptionInvalidationFilter(ownerIsCaller);
   return null;
 }

@@ -7,6 +7,13 @@ import type { Logger } from '../log.ts';
 import { listenDual } from './listener.ts';
 import { sandboxCertificate } from './tls.ts';
 
+/**
+ * How long an idle connection stays open. Clients reuse a connection after long pauses (amazon-cognito-identity-js
+ * computes an SRP step for seconds between two calls); Node's 5 s default closed it under them and the reuse failed
+ * with ECONNRESET (Node 22's fetch does not retry it). AWS's endpoints keep idle connections open far longer.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
 export interface FrontServer {
   port: number;
   http: HttpServer;
@@ -32,6 +39,10 @@ export async function startFrontServer(options: { port: number; host: string; tl
   const certificate = await sandboxCertificate(options.tlsDir);
   const http = createHttpServer(serve);
   const https = createHttpsServer({ cert: certificate.cert, key: certificate.key }, serve);
+  for (const server of [http, https]) {
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  }
   const listener = await listenDual(http, https, options.port, options.host);
   return {
     port: listener.port,

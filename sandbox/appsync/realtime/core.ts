@@ -3,6 +3,7 @@
 import type { AuthResult, Caller } from '../auth.ts';
 import type { ExecuteOutcome, GraphqlEngine } from '../graphql.ts';
 import type { Logger } from '../../log.ts';
+import { TOKEN_EXPIRED, whenExpired } from './expiry.ts';
 import { filterMatches, type SubscriptionFilter } from './filter.ts';
 import { LIMITS, MessageType, parseClientMessage, type ServerMessage, type WireError } from './protocol.ts';
 import { delivers, prepareSubscription, project, subscribersByMutation, type ActiveSubscription } from './subscriptions.ts';
@@ -62,7 +63,7 @@ export class RealtimeHub {
     }
   }
 
-  /** extensions.invalidateSubscriptions: closes subscriptions whose invalidation filter matches. */
+  /** extensions.invalidateSubscriptions ends subscriptions whose invalidation filter matches ("Unsubscribing WebSocket connections using filters in AWS AppSync"). */
   invalidate(fieldName: string, payload: Record<string, unknown>): void {
     for (const entry of [...(this.byField.get(fieldName)?.values() ?? [])]) {
       const filter: SubscriptionFilter | null = entry.subscription.invalidationFilter;
@@ -100,6 +101,10 @@ export class RealtimeConnection {
   private caller: Caller | null = null;
   private acknowledged = false;
   private readonly subscriptions = new Map<string, string>();
+  /** Cancels the timer set for when the connection's token expires. */
+  private connectionExpiry: (() => void) | null = null;
+  /** Cancels the timers set for when a subscription's own token (its start message's) expires, by id. */
+  private readonly expiries = new Map<string, () => void>();
   private keepAlive: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private open = true;
@@ -159,7 +164,25 @@ export class RealtimeConnection {
     this.send({ type: MessageType.KeepAlive });
     this.keepAlive = setInterval(() => this.send({ type: MessageType.KeepAlive }), this.hub.options.keepAliveMs ?? 30_000);
     this.keepAlive.unref();
+    this.connectionExpiry?.();
+    this.connectionExpiry = whenExpired(auth.caller, () => this.expire());
     this.hub.options.log.info(`real-time connection ${this.number} open (${auth.caller.mode})`);
+  }
+
+  /**
+   * The connection's token expired: each subscription ends with an UnauthorizedException error, then the socket
+   * closes. AWS documents no message for this; it is the sandbox's reading (PROTOCOL.md, "When a token expires").
+   */
+  private expire(): void {
+    this.hub.options.log.info(`real-time connection ${this.number} closed: its token expired`);
+    for (const id of [...this.subscriptions.keys()]) this.end(id, TOKEN_EXPIRED);
+    this.shutdown(1000, TOKEN_EXPIRED.message);
+  }
+
+  /** A start message's own token expired: that subscription ends with the error, the connection stays (the sandbox's reading). */
+  private expireSubscription(id: string): void {
+    this.hub.options.log.info(`subscription ${id} on real-time connection ${this.number} ended: its token expired`);
+    this.end(id, TOKEN_EXPIRED);
   }
 
   private refuse(id: string, error: WireError): void {
@@ -186,6 +209,9 @@ export class RealtimeConnection {
     if (!this.open) return;
     this.subscriptions.set(id, prepared.subscription.fieldName);
     this.hub.add(this, id, prepared.subscription);
+    // A start message's own token bounds its subscription; without one, the connection's token does.
+    const expiry = authorization ? whenExpired(caller, () => this.expireSubscription(id)) : null;
+    if (expiry) this.expiries.set(id, expiry);
     this.send({ type: MessageType.StartAck, id });
     this.hub.options.log.info(`subscription ${prepared.subscription.fieldName} started (${caller.mode})`);
   }
@@ -199,13 +225,16 @@ export class RealtimeConnection {
     this.send(message);
   }
 
-  /** stop, or an invalidation: the subscription ends with complete. */
-  end(id: string): void {
+  /** stop, or an invalidation: the subscription ends with complete; an expired token ends it with that error. */
+  end(id: string, error?: WireError): void {
     const fieldName = this.subscriptions.get(id);
     if (fieldName === undefined) return;
     this.subscriptions.delete(id);
+    this.expiries.get(id)?.();
+    this.expiries.delete(id);
     this.hub.remove(this, id, fieldName);
-    this.send({ type: MessageType.Complete, id });
+    if (error) this.refuse(id, error);
+    else this.send({ type: MessageType.Complete, id });
   }
 
   /** The transport closed: forget every subscription of this connection. */
@@ -213,6 +242,9 @@ export class RealtimeConnection {
     if (!this.open) return;
     this.open = false;
     if (this.keepAlive) clearInterval(this.keepAlive);
+    this.connectionExpiry?.();
+    for (const cancel of this.expiries.values()) cancel();
+    this.expiries.clear();
     for (const [id, fieldName] of this.subscriptions) this.hub.remove(this, id, fieldName);
     this.subscriptions.clear();
     this.hub.dropped(this);
