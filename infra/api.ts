@@ -12,6 +12,13 @@ import { Construct, type IConstruct } from 'constructs';
 import { RECENCY_INDEX } from '../resolvers/keys.ts';
 import { ROOT, type StageConfig } from './config.ts';
 
+/**
+ * AppSync's per-request limits ("Configuring GraphQL run complexity, query depth, and introspection with AWS AppSync"),
+ * above what the product's clients send: its own operations are at most 4 levels deep and GraphiQL's introspection
+ * query 15; no client or test sends more than 2 resolvers in a request, so 10 leaves room and stops 1,000 aliases at 10.
+ */
+export const REQUEST_LIMITS = { queryDepthLimit: 15, resolverCountLimit: 10 } as const;
+
 export interface ChatApiProps {
   config: StageConfig;
   userPool: cognito.IUserPool;
@@ -43,6 +50,10 @@ export class ChatApi extends Construct {
         DAILY_TOKEN_QUOTA: String(config.dailyTokenQuota),
       },
       xrayEnabled: config.prod,
+      // Prod turns introspection off: the product's clients are built against schema.graphql, and the schema need not be
+      // served to anyone with a token; dev keeps it for the playground's GraphiQL docs.
+      introspectionConfig: config.prod ? appsync.IntrospectionConfig.DISABLED : appsync.IntrospectionConfig.ENABLED,
+      ...REQUEST_LIMITS,
     });
     // Set on the L1: the L2's logConfig adds a LogRetention custom resource (a Lambda) that would race the
     // log group below.

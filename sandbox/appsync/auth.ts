@@ -3,7 +3,7 @@
 // tokens are verified (never just decoded), SigV4 signatures recomputed.
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { headerOf } from '../aws/http.ts';
-import { verifySigV4, type IamPrincipal, type SignedRequest } from '../aws/sigv4.ts';
+import { secretsEqual, verifySigV4, type IamPrincipal, type SignedRequest } from '../aws/sigv4.ts';
 import { AUTH_TYPE_NAMES, cognitoIdentity, iamIdentity, type AuthMode } from './runtime/context.ts';
 import type { ApiModel, AuthProvider } from '../template/model.ts';
 
@@ -55,7 +55,7 @@ export async function authenticate(request: SignedRequest, config: AuthConfig): 
   }
   if (apiKey !== undefined) {
     if (!configured(config, 'API_KEY')) return refused('You are not authorized to make this call.');
-    const key = config.api.apiKeys.find((k) => k.id === apiKey);
+    const key = config.api.apiKeys.find((k) => secretsEqual(k.id, apiKey));
     const nowSeconds = (config.now?.() ?? Date.now()) / 1000;
     if (!key) return refused('You are not authorized to make this call.');
     if (key.expires <= nowSeconds) return refused('API key has expired.');
@@ -98,6 +98,8 @@ async function verifyUserPoolToken(token: string, provider: AuthProvider, config
     ({ payload: claims } = await jwtVerify(token, keySetOf(pool), {
       issuer: pool.issuer,
       algorithms: ['RS256'],
+      // Cognito always sets exp ("Understanding user pool JSON web tokens"): a token without one never expires, so it is refused.
+      requiredClaims: ['exp'],
       ...(now === undefined ? {} : { currentDate: new Date(now) }),
     }));
   } catch (error) {

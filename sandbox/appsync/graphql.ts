@@ -8,12 +8,14 @@ import type { Caller } from './auth.ts';
 import { fieldAllowed } from './authorize.ts';
 import type { DataSourceExecutor } from './datasources/dispatch.ts';
 import { FieldFailure } from './field-failure.ts';
+import { RequestLimits } from './limits.ts';
 import { runResolver, type ResolverRun } from './resolve.ts';
 import type { AuthMode, ResolverInfo } from './runtime/context.ts';
 import { selectionSetGraphQL, selectionSetList } from './runtime/context.ts';
 import type { CompiledCode } from './runtime/module.ts';
 import type { ResolverInstance } from './runtime/execute.ts';
 import { DocumentCache } from './document-cache.ts';
+import { variableCoercionError } from './variables.ts';
 import type { Logger } from '../log.ts';
 import type { ApiModel, ResolverModel } from '../template/model.ts';
 
@@ -49,6 +51,7 @@ interface ExecutionContext {
   headers: Record<string, string>;
   extraErrors: AppSyncError[];
   mutations: Map<string, ResolverInstance[]>;
+  limits: RequestLimits;
 }
 
 export class GraphqlEngine {
@@ -106,7 +109,9 @@ export class GraphqlEngine {
       const message = 'Subscriptions are served over the real-time endpoint (<graphql url>/realtime), not over HTTP.';
       return { response: { data: null, errors: [{ path: null, errorType: 'UnsupportedOperation', locations: [], message }] }, operation, mutations: [] };
     }
-    const context: ExecutionContext = { caller, headers, extraErrors: [], mutations: new Map() };
+    const invalid = operation ? variableCoercionError(this.options.schema, operation, request.variables ?? {}) : null;
+    if (invalid) return { response: { data: null, errors: [{ path: null, ...invalid }] }, operation, mutations: [] };
+    const context: ExecutionContext = { caller, headers, extraErrors: [], mutations: new Map(), limits: new RequestLimits(this.options.api.limits) };
     const result = (await execute({
       schema: this.options.schema,
       document,
@@ -152,6 +157,7 @@ export class GraphqlEngine {
    * graphql-js completes them without a promise each; a field with a resolver returns its run's promise.
    */
   private readonly resolveField: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
+    context.limits.checkDepth(info.path, info.fieldName);
     const field = info.parentType.getFields()[info.fieldName];
     if (field && !fieldAllowed(info.parentType, field, context.caller, this.defaultMode)) {
       throw FieldFailure.of(`Not Authorized to access ${info.fieldName} on type ${info.parentType.name}`, 'Unauthorized');
@@ -160,6 +166,7 @@ export class GraphqlEngine {
     if (!resolver) {
       return typeof source === 'object' && source !== null ? (source as Record<string, unknown>)[info.fieldName] : undefined;
     }
+    context.limits.countResolver(info.parentType.name, info.fieldName);
     return this.resolveWithResolver(resolver, source, args as Record<string, unknown>, context, info);
   };
 

@@ -1,7 +1,7 @@
 // The template's AppSync API: its schema, authorization modes, data sources, resolvers, pipeline functions and keys
 // ("AWS::AppSync::*" in the AWS CloudFormation resource reference).
 import { resolve, TemplateError, type Resource } from './intrinsics.ts';
-import type { ApiModel, AuthenticationType, AuthProvider, DataSourceModel, FunctionModel, ResolverModel } from './model.ts';
+import type { ApiLimits, ApiModel, AuthenticationType, AuthProvider, DataSourceModel, FunctionModel, ResolverModel } from './model.ts';
 import { text, type SynthOutput } from './synth-output.ts';
 
 export function loadApi(synth: SynthOutput): ApiModel | null {
@@ -32,7 +32,24 @@ export function loadApi(synth: SynthOutput): ApiModel | null {
       expires: Number(synth.prop(id, r, 'Expires') ?? Math.floor(Date.now() / 1000) + 7 * 24 * 3600),
     })),
     environmentVariables: (apiProps.EnvironmentVariables ?? {}) as Record<string, string>,
+    limits: apiLimits(apiLogicalId, apiProps),
   };
+}
+
+/** "AWS::AppSync::GraphQLApi": QueryDepthLimit 1 to 75, ResolverCountLimit 1 to 10,000; 0 or absent is AppSync's default. */
+function apiLimits(apiLogicalId: string, apiProps: Record<string, unknown>): ApiLimits {
+  const limit = (property: string, max: number): number => {
+    const raw = apiProps[property] ?? 0;
+    // CloudFormation takes an Integer property as a number or a numeric string.
+    const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+      throw new TemplateError(apiLogicalId, property, `must be an integer from 0 to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  };
+  const queryDepth = limit('QueryDepthLimit', 75);
+  const resolverCount = limit('ResolverCountLimit', 10_000);
+  return { queryDepth: queryDepth === 0 ? null : queryDepth, resolverCount: resolverCount === 0 ? 10_000 : resolverCount };
 }
 
 function authProvider(p: Record<string, unknown>): AuthProvider {

@@ -33,6 +33,12 @@ export interface ResolverModel {
   functionIds: string[];
 }
 
+/**
+ * Per-request limits ("AWS::AppSync::GraphQLApi": QueryDepthLimit, ResolverCountLimit), as AppSync applies them:
+ * no depth limit when the template sets none (or 0), and 10,000 resolvers a request when it sets no count (or 0).
+ */
+export interface ApiLimits { queryDepth: number | null; resolverCount: number }
+
 export interface ApiModel {
   logicalId: string;
   apiId: string;
@@ -44,6 +50,7 @@ export interface ApiModel {
   functions: Map<string, FunctionModel>;
   apiKeys: { id: string; expires: number }[];
   environmentVariables: Record<string, string>;
+  limits: ApiLimits;
 }
 
 export interface TableModel { logicalId: string; tableName: string; properties: Record<string, unknown> }

@@ -7,6 +7,7 @@ import type { ResolverContext } from '../runtime/context.ts';
 import { executeDynamoDbRequest } from './dynamodb.ts';
 import { executeLambdaRequest, executeNoneRequest } from './lambda.ts';
 import type { DataSourceOutcome } from './outcome.ts';
+import { callerOf, PaginationTokens } from './pagination-token.ts';
 
 export type DataSourceExecutor = (source: DataSourceModel, request: unknown, ctx: ResolverContext) => Promise<DataSourceOutcome>;
 
@@ -15,14 +16,16 @@ export interface DataSourceBackends {
   lambda: LambdaService;
 }
 
+/** One executor per sandbox run: its DynamoDB nextTokens are sealed with a key of its own. */
 export function dataSourceExecutor(backends: DataSourceBackends): DataSourceExecutor {
-  return async (source, request) => {
+  const tokens = new PaginationTokens();
+  return async (source, request, ctx) => {
     switch (source.type) {
       case 'AMAZON_DYNAMODB':
         if (!source.tableName || !backends.dynamodb.tableNames.has(source.tableName)) {
           return { error: { type: 'DynamoDB:ResourceNotFoundException', message: `Table ${source.tableName ?? ''} is not in the template` } };
         }
-        return executeDynamoDbRequest(backends.dynamodb.client, source.tableName, request);
+        return executeDynamoDbRequest(backends.dynamodb.client, source.tableName, request, { tokens, caller: callerOf(ctx.identity) });
       case 'AWS_LAMBDA':
         return executeLambdaRequest(backends.lambda, source.functionName ?? '', request);
       case 'NONE':

@@ -2,6 +2,7 @@
 // refusing malformed ones with a MappingTemplate error before anything is sent.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { MappingTemplateError } from './outcome.ts';
+import type { PaginationTokens, TokenScope } from './pagination-token.ts';
 
 export type Fields = Record<string, unknown>;
 export type AttributeMap = Record<string, AttributeValue>;
@@ -106,23 +107,18 @@ export function placeholders(...sections: (Expression | undefined)[]): { Express
   };
 }
 
-/**
- * nextToken is LastEvaluatedKey as base64url JSON (binary keys as base64). AppSync encrypts its tokens
- * ("Query": "AWS AppSync encrypts and obfuscates the pagination token"); here opaque is enough.
- */
-export function encodeNextToken(key: AttributeMap | undefined): string | null {
+/** What pages a Query or Scan: the tokens of this sandbox run, and the caller the tokens are given to. */
+export interface Paging { tokens: PaginationTokens; caller: string }
+
+/** nextToken: LastEvaluatedKey as JSON (binary keys as base64), sealed for the table, index and caller. */
+export function encodeNextToken(key: AttributeMap | undefined, paging: Paging, at: Omit<TokenScope, 'caller'>): string | null {
   if (key === undefined) return null;
   const typed = Object.fromEntries(Object.entries(key).map(([name, value]) => [name, value.B === undefined ? value : { B: Buffer.from(value.B).toString('base64') }]));
-  return Buffer.from(JSON.stringify(typed)).toString('base64url');
+  return paging.tokens.seal(JSON.stringify(typed), { ...at, caller: paging.caller });
 }
 
-export function decodeNextToken(token: string | undefined): AttributeMap | undefined {
+/** ExclusiveStartKey from a nextToken this data source gave the same caller for the same table and index. */
+export function decodeNextToken(token: string | undefined, paging: Paging, at: Omit<TokenScope, 'caller'>): AttributeMap | undefined {
   if (token === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    fail('`nextToken` is not a pagination token returned by this data source');
-  }
-  return toAttributeMap(parsed, 'nextToken');
+  return toAttributeMap(JSON.parse(paging.tokens.open(token, { ...at, caller: paging.caller })), 'nextToken');
 }

@@ -1,6 +1,7 @@
 // DynamoDB answers as AppSync puts them in ctx.result and ctx.error.
 import { DynamoDBServiceException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { MappingTemplateError, type DataSourceOutcome } from './outcome.ts';
+import { InvalidPaginationTokenError } from './pagination-token.ts';
 import type { AttributeMap } from './dynamodb-request.ts';
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
@@ -59,11 +60,13 @@ export function cancellationReasons(reasons: CancellationReason[] | undefined): 
 /**
  * ctx.error for a failed call: type `DynamoDB:<exception>`, DynamoDB's message with the service suffix AppSync shows
  * ("Condition expressions": "The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; ...)").
- * Anything that is neither DynamoDB's answer nor a malformed request (the endpoint is down) is thrown.
+ * A nextToken the data source did not give is AppSync's invalid-token error (pagination-token.ts). Anything that is
+ * neither DynamoDB's answer nor a request refused before it (the endpoint is down) is thrown.
  */
 export function failure(error: unknown, result?: unknown): DataSourceOutcome {
   const withResult = result === undefined ? {} : { result };
   if (error instanceof MappingTemplateError) return { error: { message: error.message, type: 'MappingTemplate' }, ...withResult };
+  if (error instanceof InvalidPaginationTokenError) return { error: { message: error.message, type: error.errorType }, ...withResult };
   if (!(error instanceof DynamoDBServiceException)) throw error;
   const status = error.$metadata.httpStatusCode ?? 400;
   const message = `${error.message} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${error.name}; Request ID: ${error.$metadata.requestId ?? 'sandbox'})`;

@@ -7,14 +7,15 @@ import {
 import { BATCH_OPERATIONS } from './dynamodb-batch.ts';
 import {
   decodeNextToken, encodeNextToken, expression, fail, isObject, optional, optionalBoolean, optionalInteger, optionalString,
-  placeholders, requiredKey, toAttributeMap, type AttributeMap, type Expression, type Fields,
+  placeholders, requiredKey, toAttributeMap, type AttributeMap, type Expression, type Fields, type Paging,
 } from './dynamodb-request.ts';
 import { failure, itemOrNull, itemToJson, sameItem } from './dynamodb-response.ts';
 import type { DataSourceOutcome } from './outcome.ts';
+import { PaginationTokens } from './pagination-token.ts';
 
 export type { DataSourceOutcome } from './outcome.ts';
 
-type Operation = (client: DynamoDBClient, table: string, request: Fields) => Promise<DataSourceOutcome>;
+type Operation = (client: DynamoDBClient, table: string, request: Fields, paging: Paging) => Promise<DataSourceOutcome>;
 
 interface Condition extends Expression {
   equalsIgnore: string[];
@@ -100,63 +101,72 @@ const SELECT = ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUT
 interface ReadOptions {
   options: Pick<QueryCommandInput, 'IndexName' | 'Limit' | 'ExclusiveStartKey' | 'ConsistentRead' | 'Select' | 'FilterExpression' | 'ProjectionExpression'>;
   sections: (Expression | undefined)[];
+  /** The table and index the request pages: where its nextToken is good. */
+  at: { table: string; index: string | undefined };
 }
 
-/** The options Query and Scan share, and their expression sections. */
-function readOptions(request: Fields): ReadOptions {
+/** The options Query and Scan share, and their expression sections; a nextToken not given for this read is refused here. */
+function readOptions(table: string, request: Fields, paging: Paging): ReadOptions {
   const select = optional(request, 'select', (value): value is Select => SELECT.includes(value as string), `one of ${SELECT.join(', ')}`);
   const { projection: names, ProjectionExpression } = projection(request);
   const filter = expression(request, 'filter');
+  const at = { table, index: optionalString(request, 'index') };
   return {
     options: {
-      IndexName: optionalString(request, 'index'), Limit: optionalInteger(request, 'limit'),
-      ExclusiveStartKey: decodeNextToken(optionalString(request, 'nextToken')), ConsistentRead: optionalBoolean(request, 'consistentRead'),
+      IndexName: at.index, Limit: optionalInteger(request, 'limit'),
+      ExclusiveStartKey: decodeNextToken(optionalString(request, 'nextToken'), paging, at), ConsistentRead: optionalBoolean(request, 'consistentRead'),
       Select: select, FilterExpression: filter?.expression, ProjectionExpression,
     },
     sections: [filter, names],
+    at,
   };
 }
 
 /** "Query" and "Scan": { items, nextToken, scannedCount }. */
-function page(output: Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'ScannedCount'>): DataSourceOutcome {
-  return { result: { items: (output.Items ?? []).map(itemToJson), nextToken: encodeNextToken(output.LastEvaluatedKey), scannedCount: output.ScannedCount ?? 0 } };
+function page(output: Pick<QueryCommandOutput, 'Items' | 'LastEvaluatedKey' | 'ScannedCount'>, paging: Paging, at: ReadOptions['at']): DataSourceOutcome {
+  const nextToken = encodeNextToken(output.LastEvaluatedKey, paging, at);
+  return { result: { items: (output.Items ?? []).map(itemToJson), nextToken, scannedCount: output.ScannedCount ?? 0 } };
 }
 
-const query: Operation = async (client, table, request) => {
+const query: Operation = async (client, table, request, paging) => {
   const keyCondition = expression(request, 'query', true);
-  const { options, sections } = readOptions(request);
+  const { options, sections, at } = readOptions(table, request, paging);
   const output = await client.send(new QueryCommand({
     TableName: table, KeyConditionExpression: keyCondition?.expression, ScanIndexForward: optionalBoolean(request, 'scanIndexForward'),
     ...options, ...placeholders(keyCondition, ...sections),
   }));
-  return page(output);
+  return page(output, paging, at);
 };
 
-const scan: Operation = async (client, table, request) => {
-  const { options, sections } = readOptions(request);
+const scan: Operation = async (client, table, request, paging) => {
+  const { options, sections, at } = readOptions(table, request, paging);
   const output = await client.send(new ScanCommand({
     TableName: table, Segment: optionalInteger(request, 'segment'), TotalSegments: optionalInteger(request, 'totalSegments'),
     ...options, ...placeholders(...sections),
   }));
-  return page(output);
+  return page(output, paging, at);
 };
 
 const OPERATIONS: Record<string, Operation> = {
   GetItem: getItem, PutItem: putItem, UpdateItem: updateItem, DeleteItem: deleteItem, Query: query, Scan: scan, ...BATCH_OPERATIONS,
 };
 
+/** Tokens for callers that bring none (direct calls, as the data source tests make): one key for the process. */
+const PROCESS_PAGING: Paging = { tokens: new PaginationTokens(), caller: '' };
+
 /**
  * Runs one request object against `defaultTableName` (batch and transaction requests name their tables).
  * Malformed requests come back as MappingTemplate errors and nothing is written; `_version` and the other
- * conflict-detection fields are ignored, as on a data source without versioning.
+ * conflict-detection fields are ignored, as on a data source without versioning. Query and Scan page with `paging`:
+ * the sandbox's tokens, sealed for the caller.
  */
-export async function executeDynamoDbRequest(client: DynamoDBClient, defaultTableName: string, request: unknown): Promise<DataSourceOutcome> {
+export async function executeDynamoDbRequest(client: DynamoDBClient, defaultTableName: string, request: unknown, paging: Paging = PROCESS_PAGING): Promise<DataSourceOutcome> {
   try {
     if (!isObject(request)) fail('The DynamoDB request object must be an object with an `operation`');
     const operation = request['operation'];
     const run = typeof operation === 'string' && Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
     if (run === undefined) fail(`Unsupported DynamoDB operation ${JSON.stringify(operation) ?? 'undefined'}; expected one of ${Object.keys(OPERATIONS).join(', ')}`);
-    return await run(client, defaultTableName, request);
+    return await run(client, defaultTableName, request, paging);
   } catch (error) {
     return failure(error);
   }
