@@ -48,6 +48,9 @@ export class ChatApi extends Construct {
         MODEL_ID: config.modelId,
         MODELS: config.models.join(','),
         DAILY_TOKEN_QUOTA: String(config.dailyTokenQuota),
+        // The quota reservation a turn makes (resolvers/quota.ts) is sized by what the chat function may spend.
+        MAX_TOKENS: String(config.maxTokens),
+        HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
       },
       xrayEnabled: config.prod,
       // Prod turns introspection off: the product's clients are built against schema.graphql, and the schema need not be

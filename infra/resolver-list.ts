@@ -31,12 +31,18 @@ export const RESOLVERS: ResolverSpec[] = [
   { typeName: 'Mutation', fieldName: 'deleteConversation', dataSource: 'none', pipeline: [step('deleteConversationItem', 'table'), step('purgeMessages', 'account')] },
   {
     typeName: 'Mutation', fieldName: 'sendMessage', dataSource: 'none',
-    pipeline: [step('validateMessage', 'none'), step('loadTurnContext', 'table'), step('checkActiveReply', 'table'), step('writeTurn', 'table'), step('invokeChat', 'chat')],
+    pipeline: [
+      step('validateMessage', 'none'), step('loadTurnContext', 'table'), step('loadSentTurn', 'table'), step('checkActiveReply', 'table'), step('writeTurn', 'table'),
+      step('invokeChat', 'chat'),
+    ],
   },
   { typeName: 'Mutation', fieldName: 'stopReply', dataSource: 'none', pipeline: [step('loadConversation', 'table'), step('requestStop', 'table')] },
   {
     typeName: 'Mutation', fieldName: 'regenerateReply', dataSource: 'none',
-    pipeline: [step('loadConversation', 'table'), step('checkActiveReply', 'table'), step('findLastReply', 'table'), step('writeRegeneration', 'table'), step('invokeChat', 'chat')],
+    pipeline: [
+      step('loadConversation', 'table'), step('checkActiveReply', 'table'), step('findLastReply', 'table'), step('checkQuota', 'table'), step('writeRegeneration', 'table'),
+      step('invokeChat', 'chat'),
+    ],
   },
   { typeName: 'Mutation', fieldName: 'startDeviceSession', dataSource: 'table' },
   { typeName: 'Mutation', fieldName: 'endDeviceSession', dataSource: 'table' },

@@ -5,6 +5,7 @@ import { raiseDataSourceError } from './errors.ts';
 import { callerSub } from './identity.ts';
 import { conversationSk, recencySk, userPk } from './keys.ts';
 import type { Conversation, MutationCreateConversationArgs } from './schema-types.ts';
+import { estimateTokens } from './tokens.ts';
 import { MAX_SYSTEM_PROMPT_CHARS, MAX_TITLE_CHARS, optionalText } from './validation.ts';
 
 export function request(ctx: Context<MutationCreateConversationArgs>) {
@@ -17,14 +18,17 @@ export function request(ctx: Context<MutationCreateConversationArgs>) {
   if (!offered.includes(model)) util.error(`model '${model}' is not offered by this API; choose one of: ${offered.join(', ')}.`, 'ValidationError');
   const id = util.autoUlid();
   const now = util.time.nowISO8601();
+  const systemPrompt = optionalText(input.systemPrompt, 'systemPrompt', MAX_SYSTEM_PROMPT_CHARS);
   const item = {
     id,
     title: optionalText(input.title, 'title', MAX_TITLE_CHARS),
     model,
-    systemPrompt: optionalText(input.systemPrompt, 'systemPrompt', MAX_SYSTEM_PROMPT_CHARS),
+    systemPrompt,
     createdAt: now,
     updatedAt: now,
     messageCount: 0,
+    // The context a first message is added to: what a turn reserves of the quota starts from it (quota.ts).
+    contextTokens: estimateTokens(systemPrompt ?? ''),
     gsi1pk: userPk(sub),
     gsi1sk: recencySk(now, id),
   };

@@ -9,3 +9,12 @@ export function raiseDataSourceError(error: DataSourceError | undefined, notFoun
   if (notFound !== null && error.type === 'DynamoDB:ConditionalCheckFailedException') util.error(notFound, 'NotFound');
   util.error(error.message, error.type);
 }
+
+/**
+ * For a cancelled TransactWriteItems, the reason of each item in order ('None', 'ConditionalCheckFailed',
+ * 'TransactionConflict', ...): AppSync puts them in ctx.result ("TransactWriteItems").
+ */
+export function cancellationReasons(result: unknown): string[] {
+  const reasons = (result as { cancellationReasons?: { type?: string }[] | null } | null)?.cancellationReasons ?? [];
+  return reasons.map((reason) => reason.type ?? 'None');
+}

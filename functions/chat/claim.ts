@@ -2,12 +2,15 @@
 // reply (a duplicate event) finds it no longer PENDING and does nothing.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { messageSk, messagesPk } from '../../resolvers/keys.ts';
+import type { Reservation } from '../../resolvers/quota.ts';
 import type { ChatEvent } from './event.ts';
 import { isConditionFailure, type WriteCounter } from './table.ts';
 
 export interface ClaimedReply {
   /** Set when a stop was asked for before the reply started. */
   stopRequested: boolean;
+  /** What sendMessage or regenerateReply reserved of the day's quota for this reply; absent on a reply written before reservations. */
+  reservation?: Reservation;
 }
 
 export async function claimReply(db: DynamoDBDocumentClient, tableName: string, event: ChatEvent, options: { leaseMs: number; now: number; writes: WriteCounter }): Promise<ClaimedReply | undefined> {
@@ -25,7 +28,8 @@ export async function claimReply(db: DynamoDBDocumentClient, tableName: string, 
       },
       ReturnValues: 'ALL_NEW',
     }));
-    return { stopRequested: answer.Attributes?.['stopRequested'] === true };
+    const reservation = answer.Attributes?.['reservation'] as Reservation | undefined;
+    return { stopRequested: answer.Attributes?.['stopRequested'] === true, ...(reservation ? { reservation } : {}) };
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw error;

@@ -1,8 +1,11 @@
-// Ends a reply: one write of the final message, the day's usage ADDed, the conversation freed (activeReplyId
-// cleared, moved up the recency index), then DONE or ERROR published with the final status.
+// Ends a reply: one write of the final message, the day's usage ADDed (settling the reply's quota reservation),
+// the conversation freed (activeReplyId cleared, moved up the recency index, the size of its context kept for the
+// next turn's reservation), then DONE or ERROR published with the final status.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationSk, messageSk, messagesPk, recencySk, usageSk, userPk } from '../../resolvers/keys.ts';
+import type { Reservation } from '../../resolvers/quota.ts';
 import type { ChatEvent, MessageStatus, ReplyEvent, TokenUsage } from './event.ts';
+import { estimateTokens, usableReply } from './history.ts';
 import { isConditionFailure, type WriteCounter } from './table.ts';
 
 export type FinalStatus = Extract<MessageStatus, 'COMPLETE' | 'STOPPED' | 'ERROR'>;
@@ -26,6 +29,10 @@ export interface FinishOptions {
   now: number;
   writes: WriteCounter;
   log: { warn(message: string, extra: Record<string, unknown>): void };
+  /** What the turn reserved of the day's quota when it was sent: replaced here by what the reply spent. */
+  reservation?: Reservation | undefined;
+  /** The estimated tokens of the prompt (system prompt and history); absent when the history was never read. */
+  promptEstimate?: number | undefined;
 }
 
 async function writeMessage(event: ChatEvent, reply: FinalReply, options: FinishOptions, updatedAt: string): Promise<void> {
@@ -48,30 +55,53 @@ async function writeMessage(event: ChatEvent, reply: FinalReply, options: Finish
   }
 }
 
+/**
+ * The day's usage ADDed, on the day the turn reserved it (so a turn that crosses midnight settles where it held):
+ * committedTokens, what replies spent plus what running turns hold, gets the usage and gives the reservation back.
+ * A reply without a reservation (sent before reservations existed) leaves committedTokens as it is.
+ */
 async function addUsage(event: ChatEvent, usage: TokenUsage, options: FinishOptions): Promise<void> {
-  if (Object.values(usage).every((tokens) => tokens === 0)) return;
+  const { reservation } = options;
+  if (!reservation && Object.values(usage).every((tokens) => tokens === 0)) return;
   options.writes.add();
-  const day = new Date(options.now).toISOString().slice(0, 10);
+  const day = reservation?.day ?? new Date(options.now).toISOString().slice(0, 10);
+  const settle = reservation ? ', committedTokens :settled' : '';
   await options.db.send(new UpdateCommand({
     TableName: options.tableName,
     Key: { pk: userPk(event.owner), sk: usageSk(day) },
-    UpdateExpression: 'ADD inputTokens :input, outputTokens :output, cacheReadInputTokens :cacheRead, cacheCreationInputTokens :cacheCreation SET expiresAt = :expiresAt',
+    UpdateExpression: `ADD inputTokens :input, outputTokens :output, cacheReadInputTokens :cacheRead, cacheCreationInputTokens :cacheCreation${settle} SET expiresAt = :expiresAt`,
     ExpressionAttributeValues: {
       ':input': usage.inputTokens, ':output': usage.outputTokens, ':cacheRead': usage.cacheReadInputTokens,
       ':cacheCreation': usage.cacheCreationInputTokens, ':expiresAt': Math.floor(options.now / 1000) + USAGE_TTL_SECONDS,
+      ...(reservation ? { ':settled': usage.inputTokens + usage.outputTokens - reservation.tokens } : {}),
     },
   }));
 }
 
-async function freeConversation(event: ChatEvent, options: FinishOptions, updatedAt: string): Promise<void> {
+/**
+ * The tokens of the context the next message is added to, when this reply joins the history (history.ts): the
+ * prompt (as the model counted it, or the estimate if larger or if it never said) and the reply. Undefined when the
+ * history stays as it was before this turn (a failed reply, which the next prompt leaves out with its message).
+ */
+function contextAfter(reply: FinalReply, promptEstimate: number | undefined): number | undefined {
+  if (promptEstimate === undefined || !usableReply(reply)) return undefined;
+  const { inputTokens, cacheReadInputTokens, cacheCreationInputTokens, outputTokens } = reply.usage;
+  return Math.max(inputTokens + cacheReadInputTokens + cacheCreationInputTokens, promptEstimate) + Math.max(outputTokens, estimateTokens(reply.content));
+}
+
+async function freeConversation(event: ChatEvent, options: FinishOptions, updatedAt: string, contextTokens: number | undefined): Promise<void> {
   options.writes.add();
+  const context = contextTokens === undefined ? '' : ', contextTokens = :context';
   try {
     await options.db.send(new UpdateCommand({
       TableName: options.tableName,
       Key: { pk: userPk(event.owner), sk: conversationSk(event.conversationId) },
-      UpdateExpression: 'SET updatedAt = :now, gsi1pk = :owner, gsi1sk = :recency REMOVE activeReplyId',
+      UpdateExpression: `SET updatedAt = :now, gsi1pk = :owner, gsi1sk = :recency${context} REMOVE activeReplyId`,
       ConditionExpression: 'activeReplyId = :replyId',
-      ExpressionAttributeValues: { ':now': updatedAt, ':owner': userPk(event.owner), ':recency': recencySk(updatedAt, event.conversationId), ':replyId': event.replyId },
+      ExpressionAttributeValues: {
+        ':now': updatedAt, ':owner': userPk(event.owner), ':recency': recencySk(updatedAt, event.conversationId), ':replyId': event.replyId,
+        ...(contextTokens === undefined ? {} : { ':context': contextTokens }),
+      },
     }));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -84,7 +114,7 @@ async function freeConversation(event: ChatEvent, options: FinishOptions, update
 export async function finishReply(event: ChatEvent, reply: FinalReply, options: FinishOptions): Promise<void> {
   const updatedAt = new Date(options.now).toISOString();
   await writeMessage(event, reply, options, updatedAt);
-  await Promise.all([addUsage(event, reply.usage, options), freeConversation(event, options, updatedAt)]);
+  await Promise.all([addUsage(event, reply.usage, options), freeConversation(event, options, updatedAt, contextAfter(reply, options.promptEstimate))]);
 }
 
 /** The event that tells subscribers how the reply ended. */

@@ -2,7 +2,10 @@
 // that fit a token budget. One Query, newest first, with a limit: never the whole conversation.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MESSAGE_PREFIX, messageSk, messagesPk } from '../../resolvers/keys.ts';
+import { estimateTokens } from '../../resolvers/tokens.ts';
 import type { ChatEvent } from './event.ts';
+
+export { estimateTokens };
 
 export interface HistoryMessage {
   id: string;
@@ -19,34 +22,37 @@ export class HistoryError extends Error {
   }
 }
 
-/** The estimate the budget is counted in: about four characters a token. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
-/** Earlier messages that belong in a prompt: finished replies (stopped ones too) and the user messages they answer. */
-function usable(message: HistoryMessage): boolean {
-  if (message.content === '') return false;
-  // A user message has nothing to stream: one stored without a status counts as complete.
-  if (message.status === undefined) return message.role === 'USER';
-  return message.status === 'COMPLETE' || message.status === 'STOPPED';
+/** A reply that belongs in a prompt: finished (stopped ones too), with text. */
+export function usableReply(reply: Pick<HistoryMessage, 'content' | 'status'>): boolean {
+  return reply.content !== '' && (reply.status === 'COMPLETE' || reply.status === 'STOPPED');
 }
 
 /**
- * From messages newest first (the first being the user message answered), the newest that fit `budget` tokens,
- * oldest first. The user message always goes in; older ones stop at the first that does not fit, so the history
- * has no holes.
+ * From messages newest first (the first being the user message answered), the newest that fit `budget` tokens
+ * (estimateTokens), oldest first. The user message always goes in. Earlier messages go in as whole turns, a user
+ * message with the reply to it, and stop at the first turn that does not fit, so the history has no holes.
+ * The rule for failed turns: a user message goes in only with a usable reply (COMPLETE, or STOPPED with text);
+ * one whose reply failed (ERROR, INTERRUPTED, stopped before any text) or has none is left out with its reply, as if
+ * that turn had not happened. The user resends or regenerates it if they want it answered, and the prompt always
+ * alternates user and assistant, as the Messages API needs.
  */
 export function selectHistory(newestFirst: readonly HistoryMessage[], userMessageId: string, budget: number): HistoryMessage[] {
   const [current, ...older] = newestFirst;
   if (current?.id !== userMessageId || current.role !== 'USER') throw new HistoryError(`user message ${userMessageId} was not found`);
   const chosen: HistoryMessage[] = [current];
   let used = estimateTokens(current.content);
+  // Newest first, a turn's reply comes before the user message it answers.
+  let reply: HistoryMessage | undefined;
   for (const message of older) {
-    if (!usable(message)) continue;
-    used += estimateTokens(message.content);
+    if (message.role === 'ASSISTANT') {
+      reply = usableReply(message) ? message : undefined;
+      continue;
+    }
+    if (reply === undefined) continue;
+    used += estimateTokens(reply.content) + estimateTokens(message.content);
     if (used > budget) break;
-    chosen.push(message);
+    chosen.push(reply, message);
+    reply = undefined;
   }
   return chosen.reverse();
 }

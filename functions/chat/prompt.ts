@@ -17,8 +17,9 @@ export type ReplyRequest = Omit<MessageCreateParamsStreaming, 'stream'>;
 const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
- * Alternating turns, as the Messages API needs: consecutive messages of one role (a user message whose reply
- * failed, then the next one) become one turn of several text blocks; a history can't start with the assistant.
+ * Alternating turns, as the Messages API needs. history.ts already leaves failed turns out, so roles alternate;
+ * as a guard, consecutive messages of one role become one turn of several text blocks, and a history can't start
+ * with the assistant.
  */
 export function toTurns(history: readonly HistoryMessage[]): { role: 'user' | 'assistant'; blocks: TextBlockParam[] }[] {
   const turns: { role: 'user' | 'assistant'; blocks: TextBlockParam[] }[] = [];

@@ -129,6 +129,8 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   });
   const deadlineTimer = deps.deadline === undefined ? undefined : setTimeout(() => interrupt('deadline'), Math.max(0, deps.deadline - now()));
   let titling: Promise<void> = Promise.resolve();
+  /** The estimated prompt, once the history is read: the conversation's next context size is counted from it. */
+  let promptEstimate: number | undefined;
   let retries = 0;
   let timeToFirstTokenMs: number | undefined;
   let outcome: StreamOutcome | undefined;
@@ -146,7 +148,10 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
           .catch((error: unknown) => log.warn('the title was not stored', { error: error instanceof Error ? error.message : String(error) }));
       }
       checkpointer.start();
-      outcome = await streamReply(client, buildPrompt({ model: conversation.model ?? config.modelId, maxTokens: config.maxTokens, systemPrompt: conversation.systemPrompt, history }), {
+      promptEstimate = history.reduce((sum, message) => sum + estimateTokens(message.content), estimateTokens(conversation.systemPrompt ?? ''));
+      // No more output than the turn reserved of the day's quota, so a reply can't cross it by more (resolvers/quota.ts).
+      const maxTokens = Math.min(config.maxTokens, claimed.reservation?.outputTokens ?? config.maxTokens);
+      outcome = await streamReply(client, buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history }), {
         signal: abort.signal,
         ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
         onText: (text) => {
@@ -170,7 +175,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   await titling;
   const reply = finalReply(transcript, outcome, failure, interruption, log);
   try {
-    await finishReply(event, reply, { db, tableName: config.tableName, now: now(), writes, log });
+    await finishReply(event, reply, { db, tableName: config.tableName, now: now(), writes, log, reservation: claimed.reservation, promptEstimate });
   } finally {
     publisher.enqueue(finalEvent(event, reply));
     await publisher.idle();

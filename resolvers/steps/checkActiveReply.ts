@@ -6,6 +6,7 @@ import { raiseDataSourceError } from '../errors.ts';
 import { callerSub } from '../identity.ts';
 import { messageSk, messagesPk } from '../keys.ts';
 import { withLease } from '../lease.ts';
+import type { Reservation } from '../quota.ts';
 import type { Conversation } from '../schema-types.ts';
 import { skipIfDuplicate } from './loadTurnContext.ts';
 
@@ -18,13 +19,17 @@ export function request(ctx: Context) {
 
 export function response(ctx: Context) {
   raiseDataSourceError(ctx.error);
-  const reply = ctx.result as { id: string; status: string; leaseUntil?: number } | null;
+  const reply = ctx.result as { id: string; status: string; leaseUntil?: number; reservation?: Reservation | null } | null;
   if (reply && withLease(reply).status !== 'INTERRUPTED' && (reply.status === 'PENDING' || reply.status === 'STREAMING')) {
     util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
   }
   // A live reply past its lease is marked INTERRUPTED by the turn; an ended or missing one is left
   // as it is. Either way the turn replaces activeReplyId on the condition that it is still this one.
-  ctx.stash.staleReplyId = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply.id : null;
+  const stale = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply : null;
+  ctx.stash.staleReplyId = stale ? stale.id : null;
+  // Its status and reservation: the takeover is conditional on the status read, and gives back the reservation of a
+  // reply never claimed (quota.ts, unclaimedReservation).
+  ctx.stash.staleReply = stale ? { id: stale.id, status: stale.status, reservation: stale.reservation ?? null } : null;
   ctx.stash.previousReplyId = (ctx.stash.conversation as Conversation).activeReplyId;
   return (ctx.prev as { result: unknown }).result;
 }

@@ -5,7 +5,7 @@ import * as ddb from '@aws-appsync/utils/dynamodb';
 import { raiseDataSourceError } from '../errors.ts';
 import { callerSub } from '../identity.ts';
 import { clientMessageSk, conversationSk, messagesPk, usageSk, userPk } from '../keys.ts';
-import { dailyQuota, today } from '../quota.ts';
+import { requireTokensLeft, today } from '../quota.ts';
 import type { MutationSendMessageArgs } from '../schema-types.ts';
 
 export function request(ctx: Context<MutationSendMessageArgs>) {
@@ -29,15 +29,21 @@ export function response(ctx: Context<MutationSendMessageArgs>) {
   raiseDataSourceError(ctx.error);
   const [conversation, usage, sent] = (ctx.result as { data: Record<string, (Record<string, unknown> | null)[]> }).data[ctx.env.TABLE_NAME ?? ''] ?? [];
   if (sent) {
-    // The same clientMessageId again: answer with the turn it made, and make no other.
+    // The same clientMessageId again: the turn it made is answered (loadSentTurn reads its reply as it is now), and
+    // no other is made. The same id with other content is a client's mistake, refused before anything is written.
+    const turn = { userMessage: sent.userMessage as { content: string }, reply: sent.reply as { id: string; conversationId: string } };
+    if (turn.userMessage.content !== ctx.stash.content) {
+      util.error(`clientMessageId '${ctx.args.input.clientMessageId}' was already used for a different message in this conversation; send a new message with a new clientMessageId.`, 'Conflict');
+    }
     ctx.stash.duplicate = true;
-    return { userMessage: sent.userMessage, reply: sent.reply };
+    ctx.stash.sent = turn;
+    return turn;
   }
   if (!conversation) util.error('The conversation was not found.', 'NotFound');
-  const spent = ((usage?.inputTokens as number | undefined) ?? 0) + ((usage?.outputTokens as number | undefined) ?? 0);
-  const quota = dailyQuota(ctx.env);
-  if (spent >= quota) util.error(`You have used your ${quota} tokens for today; the quota resets at midnight UTC.`, 'QuotaExceeded');
+  // Refused here once the day's tokens are spent; writeTurn reserves what the turn may use, or refuses it.
+  requireTokensLeft(usage, ctx.env);
   ctx.stash.conversation = conversation;
+  ctx.stash.usage = usage ?? null;
   return null;
 }
 

@@ -1,13 +1,20 @@
 // Pipeline step: the turn in one TransactWriteItems, so it holds together or not at all: the user
-// message, the assistant message (PENDING, with a lease), the conversation's activeReplyId, the
-// idempotency record of clientMessageId, and, if a dead reply is being replaced, its INTERRUPTED end.
+// message, the assistant message (PENDING, with a lease and its reservation), the conversation's activeReplyId,
+// the idempotency record of clientMessageId, if a dead reply is being replaced its INTERRUPTED end, and the
+// reservation of the day's quota (quota.ts), whose condition admits the turn or refuses it.
 import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
+import { cancellationReasons } from '../errors.ts';
 import { callerSub } from '../identity.ts';
 import { clientMessageSk, conversationSk, messageSk, messagesPk, recencySk, userPk } from '../keys.ts';
 import { INTERRUPTED_REASON } from '../lease.ts';
+import {
+  planReservation, promptEstimate, raiseCancelledTurn, reservationWrite, unclaimedReservation, type DailyUsageItem, type Reservation,
+} from '../quota.ts';
 import type { Conversation, MutationSendMessageArgs } from '../schema-types.ts';
 import { skipIfDuplicate } from './loadTurnContext.ts';
+
+interface StaleReply { id: string; status: string; reservation: Reservation | null }
 
 /** How long a PENDING reply may wait for its function before readers call it interrupted. */
 export const START_LEASE_MS = 60000;
@@ -25,15 +32,20 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
   const replyId = first < second ? second : first;
   const now = util.time.nowISO8601();
   const pk = messagesPk(sub, conversationId);
+  const content = ctx.stash.content as string;
+  const stale = ctx.stash.staleReply as StaleReply | null | undefined;
+  const plan = planReservation(
+    ctx.stash.usage as DailyUsageItem | null, promptEstimate(conversation, content, ctx.env), ctx.env, unclaimedReservation(stale),
+  );
   const userMessage = {
-    id: userMessageId, conversationId, role: 'USER', content: ctx.stash.content as string, status: 'COMPLETE', seq: 0,
+    id: userMessageId, conversationId, role: 'USER', content, status: 'COMPLETE', seq: 0,
     createdAt: now, updatedAt: now, clientMessageId,
   };
   const reply = {
     id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now,
     replyTo: userMessageId, leaseUntil: util.time.nowEpochMilliSeconds() + START_LEASE_MS, stopRequested: false,
+    reservation: { day: plan.day, tokens: plan.tokens, outputTokens: plan.outputTokens },
   };
-  const stale = ctx.stash.staleReplyId as string | null | undefined;
   const previous = ctx.stash.previousReplyId as string | null | undefined;
   ctx.stash.turn = { userMessage, reply };
   const items: ddb.TransactWriteItem[] = [
@@ -65,18 +77,27 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
     items.push({
       updateItem: {
         table,
-        key: { pk, sk: messageSk(stale) },
+        key: { pk, sk: messageSk(stale.id) },
         update: { status: ddb.operations.replace('INTERRUPTED'), error: ddb.operations.replace(INTERRUPTED_REASON), updatedAt: ddb.operations.replace(now) },
+        // Still as read: a late claim or final write of its function makes the turn a Conflict, not an overwrite.
+        condition: { status: { eq: stale.status } },
       },
     });
   }
-  return ddb.transactWrite({ items });
+  const request = ddb.transactWrite({ items });
+  ctx.stash.reservationIndex = request.transactItems.length;
+  request.transactItems.push(reservationWrite(table, sub, plan));
+  return request;
 }
 
 export function response(ctx: Context<MutationSendMessageArgs>) {
   if (ctx.error) {
-    // A cancelled transaction: another reply started meanwhile, or the same message was sent at the same time.
-    util.error('A reply is already being written in this conversation, or this message is being sent twice at once.', 'Conflict');
+    // A cancelled transaction: another reply started meanwhile, the same message was sent at the same time, or
+    // concurrent turns took what was left of the day's quota.
+    raiseCancelledTurn(
+      cancellationReasons(ctx.result), ctx.stash.reservationIndex as number, ctx.env,
+      'A reply is already being written in this conversation, or this message is being sent twice at once.',
+    );
   }
   return ctx.stash.turn as unknown;
 }

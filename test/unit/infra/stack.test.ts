@@ -122,7 +122,7 @@ describe('the chat stack', () => {
     devTemplate.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
       AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
-      EnvironmentVariables: { STAGE: 'dev', VERSION: Match.stringLikeRegexp('^\\d+\\.\\d+\\.\\d+'), MODEL_ID: 'claude-sonnet-4-6', MODELS: 'claude-sonnet-4-6', DAILY_TOKEN_QUOTA: Match.stringLikeRegexp('^\\d+$') },
+      EnvironmentVariables: { STAGE: 'dev', VERSION: Match.stringLikeRegexp('^\\d+\\.\\d+\\.\\d+'), MODEL_ID: 'claude-sonnet-4-6', MODELS: 'claude-sonnet-4-6', DAILY_TOKEN_QUOTA: Match.stringLikeRegexp('^\\d+$'), MAX_TOKENS: '4096', HISTORY_TOKEN_BUDGET: Match.stringLikeRegexp('^\\d+$') },
     });
   });
 

@@ -34,7 +34,7 @@ describe('createConversation', () => {
       key: { pk: OWNER, sk: S(`CONV#${id}`) },
       attributeValues: {
         id: S(id), title: { NULL: null }, model: S('claude-sonnet-4-6'), systemPrompt: { NULL: null },
-        createdAt: S(NOW_ISO), updatedAt: S(NOW_ISO), messageCount: { N: 0 }, gsi1pk: OWNER, gsi1sk: S(`${NOW_ISO}#${id}`),
+        createdAt: S(NOW_ISO), updatedAt: S(NOW_ISO), messageCount: { N: 0 }, contextTokens: { N: 0 }, gsi1pk: OWNER, gsi1sk: S(`${NOW_ISO}#${id}`),
       },
       condition: PK_ABSENT,
     });
@@ -48,6 +48,14 @@ describe('createConversation', () => {
     expect([attributeValues['title'], attributeValues['systemPrompt'], attributeValues['model']]).toStrictEqual([
       S('Trip'), S('Be brief.'), S('claude-haiku-4-5'),
     ]);
+  });
+
+  it('starts the size of its context at its system prompt\'s, four characters a token', () => {
+    const ctx = contextOf({ arguments: { input: { systemPrompt: 'You answer in French.' } } });
+
+    const { attributeValues } = createConversation.request(ctx) as unknown as PutRequest;
+
+    expect(attributeValues['contextTokens']).toStrictEqual({ N: 6 });
   });
 
   it('falls back to claude-sonnet-4-6 when the API has no MODEL_ID', () => {

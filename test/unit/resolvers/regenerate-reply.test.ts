@@ -1,19 +1,20 @@
-// regenerateReply's pipeline after loadConversation and checkActiveReply: findLastReply, writeRegeneration,
-// invokeChat, and the resolver around them.
+// regenerateReply's pipeline after loadConversation and checkActiveReply: findLastReply, checkQuota,
+// writeRegeneration, invokeChat, and the resolver around them.
 import { describe, expect, it } from '@jest/globals';
 import * as regenerateReply from '../../../resolvers/Mutation.regenerateReply.ts';
+import * as checkQuota from '../../../resolvers/steps/checkQuota.ts';
 import * as findLastReply from '../../../resolvers/steps/findLastReply.ts';
 import * as invokeChat from '../../../resolvers/steps/invokeChat.ts';
 import * as writeRegeneration from '../../../resolvers/steps/writeRegeneration.ts';
 import {
-  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_ISO, PK_ABSENT, REPLY_ID, resolverErrorOf, S, SUB, ULID, useFixedClock,
+  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_ISO, NOW_SECONDS, PK_ABSENT, REPLY_ID, resolverErrorOf, S, SUB, ULID, useFixedClock,
 } from '../../support/resolver-context.ts';
 
 useFixedClock();
 
 const OWNER = S(`USER#${SUB}`);
 const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2 };
+const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2, contextTokens: 10 };
 const question = { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hi', status: 'COMPLETE', seq: 0 };
 const answer = { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: 'Hello!', status: 'COMPLETE', seq: 4, replyTo: MESSAGE_ID };
 const args = { conversationId: CONVERSATION_ID };
@@ -82,8 +83,65 @@ describe('findLastReply', () => {
   });
 });
 
+describe('checkQuota', () => {
+  it('reads today\'s usage under the caller, consistently', () => {
+    const ctx = contextOf({ arguments: args, stash: { conversation } });
+
+    expect(checkQuota.request(ctx)).toStrictEqual({ operation: 'GetItem', key: { pk: OWNER, sk: S('USAGE#2025-05-01') }, consistentRead: true });
+  });
+
+  it('keeps today\'s usage in the stash for the reservation and passes the previous result on', () => {
+    const usage = { inputTokens: 100, outputTokens: 50, committedTokens: 150 };
+    const ctx = contextOf({ arguments: args, stash: { conversation }, prev: { result: null }, result: usage });
+
+    const result = checkQuota.response(ctx);
+
+    expect([result, ctx.stash['usage']]).toStrictEqual([null, usage]);
+  });
+
+  it('answers QuotaExceeded once today\'s tokens are spent, as sendMessage does', () => {
+    const ctx = contextOf({ arguments: args, stash: { conversation }, prev: { result: null }, result: { inputTokens: 600, outputTokens: 400 } });
+
+    const error = resolverErrorOf(() => checkQuota.response(ctx));
+
+    expect(error).toMatchObject({ errorType: 'QuotaExceeded', message: 'You have used your 1000 tokens for today; the quota resets at midnight UTC.' });
+  });
+
+  it('lets a day without usage through', () => {
+    const ctx = contextOf({ arguments: args, stash: { conversation }, prev: { result: null }, result: null });
+
+    checkQuota.response(ctx);
+
+    expect(ctx.stash['usage']).toBeNull();
+  });
+
+  it('raises a data source error', () => {
+    const ctx = contextOf({ arguments: args, stash: { conversation }, result: null, error: { message: 'boom', type: 'DynamoDB:InternalServerError' } });
+
+    expect(resolverErrorOf(() => checkQuota.response(ctx)).errorType).toBe('DynamoDB:InternalServerError');
+  });
+});
+
+/** The reservation item of the transaction (quota.ts); 'Hi' is 1 token on a context of 10: a prompt of 11. */
+const reservationItem = (reserved: number, limit: number) => ({
+  table: 'ChatTable',
+  operation: 'UpdateItem',
+  key: { pk: OWNER, sk: S('USAGE#2025-05-01') },
+  update: {
+    expression: 'SET #committed = if_not_exists(#committed, :spent) + :reserved, #expiresAt = :expiresAt',
+    expressionNames: { '#committed': 'committedTokens', '#expiresAt': 'expiresAt' },
+    expressionValues: { ':spent': { N: 0 }, ':reserved': { N: reserved }, ':expiresAt': { N: NOW_SECONDS + 90 * 24 * 3600 } },
+  },
+  condition: {
+    expression: 'attribute_not_exists(#committed) OR #committed <= :limit',
+    expressionNames: { '#committed': 'committedTokens' },
+    expressionValues: { ':limit': { N: limit } },
+    returnValuesOnConditionCheckFailure: false,
+  },
+});
+
 describe('writeRegeneration', () => {
-  it('puts a PENDING reply, makes it active and deletes the old reply, in one transaction', () => {
+  it('puts a PENDING reply, makes it active, deletes the old reply and reserves the day\'s quota, in one transaction', () => {
     const ctx = contextOf({ arguments: args, stash: { conversation, replaced: answer, answered: question } });
 
     const request = writeRegeneration.request(ctx);
@@ -100,6 +158,7 @@ describe('writeRegeneration', () => {
           attributeValues: {
             id: S(reply.id), conversationId: S(CONVERSATION_ID), role: S('ASSISTANT'), content: S(''), status: S('PENDING'), seq: { N: 0 },
             createdAt: S(NOW_ISO), updatedAt: S(NOW_ISO), replyTo: S(MESSAGE_ID), leaseUntil: { N: NOW + 60000 }, stopRequested: { BOOL: false },
+            reservation: { M: { day: S('2025-05-01'), tokens: { N: 11 + 4096 }, outputTokens: { N: 4096 } } },
           },
           condition: PK_ABSENT,
         },
@@ -115,6 +174,7 @@ describe('writeRegeneration', () => {
           condition: { expression: '(attribute_not_exists(#activeReplyId))', expressionNames: { '#activeReplyId': 'activeReplyId' } },
         },
         { table: 'ChatTable', operation: 'DeleteItem', key: { pk: MESSAGES_PK, sk: S(`MSG#${REPLY_ID}`) } },
+        reservationItem(11 + 4096, 1000 - 11),
       ],
     });
   });
@@ -124,7 +184,28 @@ describe('writeRegeneration', () => {
 
     const request = writeRegeneration.request(ctx) as unknown as { transactItems: { operation: string }[] };
 
-    expect(request.transactItems.map((item) => item.operation)).toStrictEqual(['PutItem', 'UpdateItem']);
+    expect(request.transactItems.map((item) => item.operation)).toStrictEqual(['PutItem', 'UpdateItem', 'UpdateItem']);
+  });
+
+  it('refuses with QuotaExceeded a regeneration whose prompt does not fit what is left', () => {
+    const ctx = contextOf({ arguments: args, stash: { conversation, replaced: answer, answered: question, usage: { inputTokens: 900, outputTokens: 95 } } });
+
+    expect(resolverErrorOf(() => writeRegeneration.request(ctx)).errorType).toBe('QuotaExceeded');
+  });
+
+  it('gives back the reservation of a stale reply never claimed, deleting it only while it is still PENDING', () => {
+    const stale = { ...answer, status: 'PENDING', content: '', reservation: { day: '2025-05-01', tokens: 4100, outputTokens: 4096 } };
+    const ctx = contextOf({ arguments: args, stash: { conversation, replaced: stale, answered: question, staleReplyId: REPLY_ID, previousReplyId: REPLY_ID } });
+
+    const request = writeRegeneration.request(ctx) as unknown as { transactItems: Record<string, unknown>[] };
+
+    expect(request.transactItems.slice(2)).toStrictEqual([
+      {
+        table: 'ChatTable', operation: 'DeleteItem', key: { pk: MESSAGES_PK, sk: S(`MSG#${REPLY_ID}`) },
+        condition: { expression: '(#status = :status_eq)', expressionNames: { '#status': 'status' }, expressionValues: { ':status_eq': S('PENDING') } },
+      },
+      reservationItem(11 + 4096 - 4100, 1000 - 11 + 4100),
+    ]);
   });
 
   it('takes over a stale reply: the condition names it', () => {
@@ -146,6 +227,13 @@ describe('writeRegeneration', () => {
       userMessage: { id: MESSAGE_ID, conversationId: CONVERSATION_ID },
       reply: { conversationId: CONVERSATION_ID, role: 'ASSISTANT', status: 'PENDING', replyTo: MESSAGE_ID, content: '', seq: 0 },
     });
+  });
+
+  it('answers QuotaExceeded when only the reservation failed its condition', () => {
+    const cancelled = { keys: null, cancellationReasons: ['None', 'None', 'None', 'ConditionalCheckFailed'].map((type) => ({ type, message: type })) };
+    const ctx = contextOf({ arguments: args, stash: { reservationIndex: 3 }, result: cancelled, error: { message: 'Transaction cancelled', type: 'DynamoDB:TransactionCanceledException' } });
+
+    expect(resolverErrorOf(() => writeRegeneration.response(ctx)).errorType).toBe('QuotaExceeded');
   });
 
   it('answers Conflict when the transaction is cancelled', () => {

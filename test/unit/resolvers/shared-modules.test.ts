@@ -1,9 +1,9 @@
 // The modules every resolver shares: data source errors, the caller, the lease, input checks, the quota.
 import { describe, expect, it } from '@jest/globals';
-import { raiseDataSourceError } from '../../../resolvers/errors.ts';
+import { cancellationReasons, raiseDataSourceError } from '../../../resolvers/errors.ts';
 import { callerSub, callerUsername } from '../../../resolvers/identity.ts';
 import { INTERRUPTED_REASON, isLive, withLease } from '../../../resolvers/lease.ts';
-import { dailyQuota, today } from '../../../resolvers/quota.ts';
+import { dailyQuota, maxOutputTokens, promptEstimate, today } from '../../../resolvers/quota.ts';
 import { optionalText, pageSize, requireClientMessageId, requireId } from '../../../resolvers/validation.ts';
 import { UnauthorizedError } from '../../../sandbox/appsync/runtime/state.ts';
 import { CONDITION_FAILED, CONVERSATION_ID, contextOf, NOW, resolverErrorOf, SUB, thrown, USERNAME, useFixedClock } from '../../support/resolver-context.ts';
@@ -105,6 +105,32 @@ describe('the quota', () => {
 
   it('counts days in UTC', () => {
     expect(today()).toBe('2025-05-01');
+  });
+
+  it('reserves MAX_TOKENS of output a turn when the environment sets it, else infra\'s default of 4,096', () => {
+    expect([maxOutputTokens({ MAX_TOKENS: '8192' }), maxOutputTokens({}), maxOutputTokens({ MAX_TOKENS: 'many' })]).toStrictEqual([8192, 4096, 4096]);
+  });
+
+  it('estimates a first turn\'s prompt as its system prompt and message, four characters a token', () => {
+    expect(promptEstimate({ contextTokens: 3, messageCount: 0, systemPrompt: 'Be brief.' }, 'Hello there', {})).toBe(3 + 3);
+  });
+
+  it('estimates a later turn\'s prompt as the conversation\'s context and the message', () => {
+    expect(promptEstimate({ contextTokens: 900, messageCount: 8, systemPrompt: 'Be brief.' }, 'Hello there', {})).toBe(903);
+  });
+
+  it('counts HISTORY_TOKEN_BUDGET for a conversation whose context size was never kept', () => {
+    expect(promptEstimate({ messageCount: 8, systemPrompt: null }, 'Hi', { HISTORY_TOKEN_BUDGET: '5000' })).toBe(5001);
+  });
+});
+
+describe('cancellationReasons', () => {
+  it('lists the reason of each item of a cancelled transaction, in order', () => {
+    expect(cancellationReasons({ keys: null, cancellationReasons: [{ type: 'None', message: 'None' }, { type: 'ConditionalCheckFailed', message: 'failed' }] })).toStrictEqual(['None', 'ConditionalCheckFailed']);
+  });
+
+  it('lists none when there is no result', () => {
+    expect(cancellationReasons(null)).toStrictEqual([]);
   });
 });
 

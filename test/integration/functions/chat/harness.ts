@@ -39,7 +39,11 @@ export interface ChatHarness {
   /** The stand-in answering now; `useStandIn` swaps in one with other pacing. */
   standIn: ClaudeStandIn;
   useStandIn(tokensPerSecond: number): ClaudeStandIn;
-  seedTurn(options: { content: string; title?: string | null; systemPrompt?: string; model?: string; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[] }): Promise<Turn>;
+  seedTurn(options: {
+    content: string; title?: string | null; systemPrompt?: string; model?: string; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[];
+    /** What sendMessage reserved of the day's quota for this reply (the reply item's `reservation`). */
+    reservation?: { day: string; tokens: number; outputTokens: number };
+  }): Promise<Turn>;
   subscribe(conversationId: string): Promise<EventLog>;
   read(key: { pk: string; sk: string }): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -90,7 +94,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     const userMessageId = ulid();
     const replyId = ulid();
     await db.send(new PutCommand({ TableName: tableName, Item: { pk, sk: messageSk(userMessageId), id: userMessageId, conversationId, role: 'USER', content: options.content, status: 'COMPLETE', seq: 0, createdAt: now, updatedAt: now } }));
-    await db.send(new PutCommand({ TableName: tableName, Item: { pk, sk: messageSk(replyId), id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now, replyTo: userMessageId, stopRequested: false } }));
+    await db.send(new PutCommand({ TableName: tableName, Item: { pk, sk: messageSk(replyId), id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now, replyTo: userMessageId, stopRequested: false, ...(options.reservation ? { reservation: options.reservation } : {}) } }));
     const conversationKey = { pk: userPk(user.sub), sk: conversationSk(conversationId) };
     await db.send(new PutCommand({ TableName: tableName, Item: {
       ...conversationKey, id: conversationId, title: options.title === undefined ? 'A conversation' : options.title, model: options.model ?? 'claude-sonnet-4-6',

@@ -1,5 +1,8 @@
 // The chat function end to end: a real reply through DynamoDB Local, the Claude stand-in and the sandbox's AppSync.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { estimateTokens } from '../../../../functions/chat/history.ts';
+import type { TokenUsage } from '../../../../functions/chat/event.ts';
 import { usageSk, userPk } from '../../../../resolvers/keys.ts';
 import { startChatHarness, type ChatHarness } from './harness.ts';
 
@@ -112,5 +115,92 @@ describe('a full reply', () => {
 
     expect(summary.status).toBe('ERROR');
     expect(await h.read(turn.replyKey)).toMatchObject({ status: 'ERROR', error: 'The reply failed because of an internal error. Please try again.' });
+  });
+});
+
+/** Every token of the prompt the model was sent, cached or not. */
+const promptTokens = (usage: TokenUsage): number => usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
+
+describe('the history after a failed turn', () => {
+  it('leaves out the user message whose reply failed, with the reply, so the prompt alternates user and assistant', async () => {
+    const turn = await h.seedTurn({
+      content: 'Second question',
+      earlier: [
+        { role: 'USER', content: 'First question' }, { role: 'ASSISTANT', content: 'First answer.' },
+        { role: 'USER', content: `A question whose reply failed ${'x'.repeat(4000)}` }, { role: 'ASSISTANT', content: 'Half an ans', status: 'ERROR' },
+      ],
+    });
+
+    const summary = await h.handler(turn);
+
+    expect(summary.status).toBe('COMPLETE');
+    expect(promptTokens(summary.usage)).toBe(estimateTokens('First question') + estimateTokens('First answer.') + estimateTokens('Second question'));
+  });
+});
+
+describe('the quota reservation', () => {
+  const today = (): string => new Date().toISOString().slice(0, 10);
+  const committed = async (day: string): Promise<number> => Number((await h.read({ pk: userPk(h.owner), sk: usageSk(day) }))['committedTokens'] ?? 0);
+
+  it('is replaced by what the reply spent: the day\'s committed tokens change by the usage less the reservation', async () => {
+    const turn = await h.seedTurn({ content: 'Count my tokens [[standin:tokens=40]]', reservation: { day: today(), tokens: 4200, outputTokens: 4096 } });
+    const before = await committed(today());
+
+    const summary = await h.handler(turn);
+
+    expect(await committed(today())).toBe(before + summary.usage.inputTokens + summary.usage.outputTokens - 4200);
+  });
+
+  it('is given back whole when the reply fails before the model answers', async () => {
+    const turn = await h.seedTurn({ content: 'Hello?', reservation: { day: today(), tokens: 4200, outputTokens: 4096 } });
+    await h.db.send(new (await import('@aws-sdk/lib-dynamodb')).DeleteCommand({ TableName: h.tableName, Key: turn.conversationKey }));
+    const before = await committed(today());
+
+    const summary = await h.handler(turn);
+
+    expect(summary.status).toBe('ERROR');
+    expect(await committed(today())).toBe(before - 4200);
+  });
+
+  it('settles on the day it was made, with the reply\'s usage', async () => {
+    const turn = await h.seedTurn({ content: 'Started before midnight', reservation: { day: '2000-01-01', tokens: 4200, outputTokens: 4096 } });
+
+    const summary = await h.handler(turn);
+
+    const day = await h.read({ pk: userPk(h.owner), sk: usageSk('2000-01-01') });
+    expect(day).toMatchObject({ inputTokens: summary.usage.inputTokens, outputTokens: summary.usage.outputTokens });
+    expect(day['committedTokens']).toBe(summary.usage.inputTokens + summary.usage.outputTokens - 4200);
+  });
+
+  it('caps the reply at the output it reserved', async () => {
+    const turn = await h.seedTurn({ content: 'Write at length [[standin:tokens=200]]', reservation: { day: today(), tokens: 80, outputTokens: 50 } });
+
+    const summary = await h.handler(turn);
+
+    expect(summary.usage.outputTokens).toBe(50);
+    expect(await h.read(turn.replyKey)).toMatchObject({ status: 'COMPLETE', stopReason: 'max_tokens' });
+  });
+
+  it('is sized for the next turn from this one: the conversation keeps the size of its context, the prompt and the reply', async () => {
+    const turn = await h.seedTurn({ content: 'How big is this conversation?', systemPrompt: 'Be brief.', earlier: [{ role: 'USER', content: 'Hi' }, { role: 'ASSISTANT', content: 'Hello.' }] });
+
+    const summary = await h.handler(turn);
+
+    // The reply counts as the larger of its output tokens and its estimate: it is read back as input next time.
+    const reply = String((await h.read(turn.replyKey))['content']);
+    const prompt = estimateTokens('Be brief.') + estimateTokens('Hi') + estimateTokens('Hello.') + estimateTokens('How big is this conversation?');
+    expect(promptTokens(summary.usage)).toBe(prompt);
+    expect((await h.read(turn.conversationKey))['contextTokens']).toBe(prompt + Math.max(summary.usage.outputTokens, estimateTokens(reply)));
+  });
+
+  it('leaves the size of the context as it was when the reply fails, as the next prompt leaves the failed turn out', async () => {
+    const turn = await h.seedTurn({ content: 'Fail halfway [[standin:tokens=100]]' });
+    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.conversationKey, UpdateExpression: 'SET contextTokens = :size', ExpressionAttributeValues: { ':size': 1234 } }));
+    h.standIn.faults.enqueue('error_mid_stream');
+
+    const summary = await h.handler(turn);
+
+    expect(summary.status).toBe('ERROR');
+    expect((await h.read(turn.conversationKey))['contextTokens']).toBe(1234);
   });
 });
