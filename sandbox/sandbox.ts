@@ -31,7 +31,7 @@ export interface SandboxOptions {
   host?: string;
   /** Keys, certificate and (with persist) DynamoDB data live here. Default `.sandbox`. */
   stateDir?: string;
-  /** Keep DynamoDB data on disk under stateDir between runs. */
+  /** Keep DynamoDB data and the user pools' users on disk under stateDir between runs. */
   persist?: boolean;
   logSink?: LogSink;
   /** The Claude stand-in's pacing; ignored when anthropicApiKey is set. */
@@ -82,7 +82,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tables: template.tables, persist: options.persist ?? false, dbPath: join(stateDir, 'dynamodb'), ttlSweepIntervalMs: options.ttlSweepIntervalMs ?? 10_000, log: log.child('dynamodb'),
     }));
     const iam = sandboxPrincipal(template.accountId);
-    const cognito = parts.service(startUserPools({ pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), log: log.child('cognito') }));
+    const cognito = parts.service(startUserPools({
+      pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), iamPrincipals: [iam],
+      persist: options.persist ?? false, stateDir: join(stateDir, 'cognito'), log: log.child('cognito'),
+    }));
     // Functions read their secrets (the Anthropic key) as on AWS, from GetSecretValue.
     const secrets = parts.service(startSecretsManager({ secrets: template.secrets, iamPrincipals: [iam], log: log.child('secrets') }));
     // The Claude stand-in under /claude/, unless a key sends functions to the real API; the functions' role may call

@@ -2,6 +2,7 @@
 // protocol's, built once in sandbox/aws/json-protocol.ts.
 // Types and messages as in the Amazon Cognito API Reference ("Common Errors" and each action's Errors).
 import { AwsServiceError, type JsonResponse } from '../aws/json-protocol.ts';
+import type { SigV4ErrorType } from '../aws/sigv4.ts';
 
 export type CognitoErrorType =
   | 'NotAuthorizedException'
@@ -16,7 +17,8 @@ export type CognitoErrorType =
   | 'ResourceNotFoundException'
   | 'UnknownOperationException'
   | 'SerializationException'
-  | 'InternalErrorException';
+  | 'InternalErrorException'
+  | SigV4ErrorType;
 
 export class CognitoError extends AwsServiceError {
   declare readonly errorType: CognitoErrorType;

@@ -2,6 +2,7 @@
 // its JWKS and OpenID configuration, and helpers for seed scripts.
 import { dispatchJsonCall, type JsonService } from '../aws/json-protocol.ts';
 import type { Route } from '../aws/http.ts';
+import type { IamPrincipal } from '../aws/sigv4.ts';
 import type { JWK, JWTPayload } from 'jose';
 import { adminConfirmSignUp } from './operations/adminConfirmSignUp.ts';
 import { adminCreateUser } from './operations/adminCreateUser.ts';
@@ -26,6 +27,7 @@ import { revokeToken } from './operations/revokeToken.ts';
 import { ChallengeSessions } from './sessions.ts';
 import { DEFAULT_AUTH_FLOWS, DEFAULT_PASSWORD_POLICY, type ClientSettings, type PoolSettings, type UserPoolOptions } from './settings.ts';
 import { signUp } from './operations/signUp.ts';
+import { readPoolState, PoolStateWriter } from './state-file.ts';
 import type { Operation, PoolContext } from './state.ts';
 import { TokenService } from './tokens.ts';
 import { UserDirectory, userType, type UserRecord } from './users.ts';
@@ -75,6 +77,8 @@ export class UserPool {
   private readonly key: SigningKey;
   private readonly ctx: PoolContext;
   private readonly api: JsonService<PoolContext>;
+  private readonly iamPrincipals: readonly IamPrincipal[] | undefined;
+  private readonly stateWriter: PoolStateWriter | undefined;
 
   constructor(options: UserPoolOptions) {
     const [, poolName] = options.poolId.split('_');
@@ -102,6 +106,29 @@ export class UserPool {
       now,
     };
     this.api = { targetPrefix: TARGET_PREFIX, operations: OPERATIONS, internalError, unknownOperation: (target) => `Unknown operation ${target}`, log: options.log };
+    this.iamPrincipals = options.iamPrincipals;
+    this.stateWriter = options.stateFile === undefined ? undefined : this.restore(options.stateFile);
+  }
+
+  /** Loads the users and sessions the state file kept; the writer then keeps it up to date. */
+  private restore(stateFile: string): PoolStateWriter {
+    const saved = readPoolState(stateFile, this.poolId);
+    for (const user of saved?.users ?? []) this.ctx.users.add(user);
+    if (saved !== undefined) {
+      this.ctx.tokens.restore(saved.tokens);
+      this.ctx.log.info(`${this.poolId}: ${saved.users.length} user(s) kept in ${stateFile}`);
+    }
+    return new PoolStateWriter(stateFile, this.poolId);
+  }
+
+  /** Writes the state file after anything that may have changed a user or a session. */
+  private save(): void {
+    try {
+      this.stateWriter?.write({ users: this.ctx.users.all(), tokens: this.ctx.tokens.snapshot() });
+    } catch (error) {
+      // The call itself succeeded in memory; a full disk must not turn it into a failure.
+      this.ctx.log.error(`could not save the users of ${this.poolId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   get clientIds(): string[] {
@@ -109,8 +136,10 @@ export class UserPool {
   }
 
   /** Serves one JSON API call: `target` is the X-Amz-Target header, `body` the parsed JSON (null when it was not). */
-  handle(target: string, body: unknown): Promise<CognitoResponse> {
-    return dispatchJsonCall(this.api, this.ctx, target, body);
+  async handle(target: string, body: unknown): Promise<CognitoResponse> {
+    const response = await dispatchJsonCall(this.api, this.ctx, target, body);
+    this.save();
+    return response;
   }
 
   jwks(): { keys: JWK[] } {
@@ -145,6 +174,7 @@ export class UserPool {
   adminAddUserToGroup(username: string, group: string): void {
     const user = this.ctx.users.require(username);
     if (!user.groups.includes(group)) user.groups.push(group);
+    this.save();
   }
 
   /** Copies of the stored records, for inspection: credentials are verifiers and hashes only. */
@@ -154,7 +184,7 @@ export class UserPool {
 
   /** A Node request handler for the JSON API and the well-known documents; false for anything else. */
   httpHandler(): Route {
-    return createHttpHandler(this);
+    return createHttpHandler(this, this.iamPrincipals === undefined ? undefined : { principals: this.iamPrincipals, log: this.ctx.log });
   }
 
   private async call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {

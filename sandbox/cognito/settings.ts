@@ -1,5 +1,6 @@
 // A user pool's options, and how they come from the template's AWS::Cognito::UserPool and UserPoolClient
 // ("AWS::Cognito::UserPool" and "AWS::Cognito::UserPoolClient" in the CloudFormation User Guide).
+import type { IamPrincipal } from '../aws/sigv4.ts';
 import type { Logger } from '../log.ts';
 
 export interface ClientOptions {
@@ -36,6 +37,11 @@ export interface UserPoolOptions extends UserPoolSettings {
   issuerBase: string;
   /** RS256 key pair generated once and kept, e.g. '.sandbox/cognito-keys.json'. */
   keyFile?: string;
+  /** Users and sessions kept between runs, e.g. '.sandbox/cognito/<poolId>.json'; absent, they live in memory only. */
+  stateFile?: string;
+  /** Who may call the IAM-authenticated operations (Admin*, ListUsers) over HTTP. Absent, their signatures are not
+   * checked: only a pool built by hand in a test omits it; startUserPools always passes the sandbox's principals. */
+  iamPrincipals?: readonly IamPrincipal[];
   log: Logger;
   /** The clock, in milliseconds; tests move it to expire codes and tokens. */
   now?: () => number;

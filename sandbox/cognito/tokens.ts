@@ -1,6 +1,6 @@
 // Tokens as Cognito issues them ("Understanding user pool JSON web tokens"): RS256 id and access JWTs,
 // opaque refresh tokens, and revocation by GlobalSignOut and RevokeToken.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { notAuthorized } from './errors.ts';
 import type { SigningKey } from './keys.ts';
@@ -16,6 +16,12 @@ interface RefreshRecord {
   revoked: boolean;
 }
 
+/** What survives a restart: refresh sessions by the SHA-256 of their token (never the token), and revoked origins. */
+export interface TokenState {
+  refreshTokens: (RefreshRecord & { tokenHash: string })[];
+  revokedOrigins: string[];
+}
+
 export interface AuthenticationResult {
   AccessToken: string;
   ExpiresIn: number;
@@ -27,8 +33,10 @@ export interface AuthenticationResult {
 // A refresh token reads as Cognito's: a JWE compact serialization whose content only the pool can read.
 const JWE_HEADER = Buffer.from(JSON.stringify({ cty: 'JWT', enc: 'A256GCM', alg: 'RSA-OAEP' })).toString('base64url');
 const opaque = (bytes: number): string => randomBytes(bytes).toString('base64url');
+const digest = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export class TokenService {
+  /** By the SHA-256 of the token, so the state file can hold them without the tokens. */
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   private readonly revokedOrigins = new Set<string>();
 
@@ -66,7 +74,7 @@ export class TokenService {
     if (origin === undefined) {
       const token = [JWE_HEADER, opaque(192), opaque(12), opaque(1200), opaque(16)].join('.');
       const expiresAt = this.now() + client.refreshTokenDays * 86_400_000;
-      this.refreshTokens.set(token, { username: user.username, clientId: client.clientId, originJti, authTime, expiresAt, revoked: false });
+      this.refreshTokens.set(digest(token), { username: user.username, clientId: client.clientId, originJti, authTime, expiresAt, revoked: false });
       result.RefreshToken = token;
     }
     return result;
@@ -78,7 +86,7 @@ export class TokenService {
 
   /** The session a refresh token continues, or NotAuthorizedException. */
   refreshSession(token: string, clientId: string): { username: string; originJti: string; authTime: number } {
-    const record = this.refreshTokens.get(token);
+    const record = this.refreshTokens.get(digest(token));
     if (record === undefined || record.clientId !== clientId) throw notAuthorized('Invalid Refresh Token');
     if (record.revoked) throw notAuthorized('Refresh Token has been revoked');
     if (this.now() > record.expiresAt) throw notAuthorized('Refresh Token has expired');
@@ -89,7 +97,8 @@ export class TokenService {
   async verifyAccessToken(token: string): Promise<JWTPayload & { username: string }> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.key.publicKey, { issuer: this.issuer, algorithms: ['RS256'], currentDate: new Date(this.now()) }));
+      // Every access token the pool issues has exp (issue above); one without it is not the pool's and would never expire.
+      ({ payload } = await jwtVerify(token, this.key.publicKey, { issuer: this.issuer, algorithms: ['RS256'], requiredClaims: ['exp'], currentDate: new Date(this.now()) }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw notAuthorized('Access Token has expired');
       throw notAuthorized('Invalid Access Token');
@@ -111,8 +120,22 @@ export class TokenService {
 
   /** Ends the session of one refresh token; unknown tokens are ignored (RFC 7009). */
   revokeRefreshToken(token: string, clientId: string): void {
-    const record = this.refreshTokens.get(token);
+    const record = this.refreshTokens.get(digest(token));
     if (record?.clientId === clientId) this.revoke(record);
+  }
+
+  /** The sessions and revocations, for the state file. */
+  snapshot(): TokenState {
+    return {
+      refreshTokens: [...this.refreshTokens].map(([tokenHash, record]) => ({ tokenHash, ...record })),
+      revokedOrigins: [...this.revokedOrigins],
+    };
+  }
+
+  /** Takes back what `snapshot` gave, at start. */
+  restore(state: TokenState): void {
+    for (const { tokenHash, ...record } of state.refreshTokens) this.refreshTokens.set(tokenHash, record);
+    for (const origin of state.revokedOrigins) this.revokedOrigins.add(origin);
   }
 
   private revoke(record: RefreshRecord): void {

@@ -23,7 +23,7 @@ DynamoDB Local, the Lambda functions and a Claude stand-in. Edits to resolvers/ 
 
 Options:
   --port N          http and https port (default 4000; 0 picks a free one)
-  --persist         keep DynamoDB data under the state directory between runs
+  --persist         keep DynamoDB data and Cognito users under the state directory between runs
   --state-dir DIR   keys, certificate, synth record and data (default .sandbox)
   --outputs FILE    where to write Amplify's outputs (default amplify_outputs.json)
   --cdk-out DIR     the cloud assembly to synthesize into (default cdk.out)

@@ -1,5 +1,5 @@
 // The one banner `npm start` prints once the sandbox answers: every URL and id a front end needs, and how to use them.
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { SandboxUrls } from '../sandbox.ts';
 
 export const READY_MARK = 'Sandbox ready in';
@@ -17,6 +17,7 @@ export interface BannerInput {
   outputsPath: string;
   readyMs: number;
   synth: string;
+  /** The state folder when --persist keeps tables and users in it; null when they live in memory. */
   persist: string | null;
 }
 
@@ -44,7 +45,9 @@ export function bannerText(input: BannerInput, cwd = process.cwd()): string {
     row('Cognito', `${urls.cognito}  (user pool ${input.userPoolId}, client ${input.clientId})`),
     row('Demo user', `${input.demoUser.username} / ${input.demoUser.password}`),
     row('Claude', claudeRow(input)),
-    row('DynamoDB', input.persist === null ? 'in memory (npm start -- --persist keeps data)' : `kept in ${shownPath(input.persist, cwd)}`),
+    row('Data', input.persist === null
+      ? 'tables and Cognito users in memory (npm start -- --persist keeps them)'
+      : `tables kept in ${shownPath(join(input.persist, 'dynamodb'), cwd)}, Cognito users in ${shownPath(join(input.persist, 'cognito'), cwd)}`),
     row('Certificate', cert),
     more(`for Node clients over https/wss: NODE_EXTRA_CA_CERTS=${cert}`),
     row('Outputs', outputs),

@@ -115,7 +115,7 @@ export async function runStart(options: StartOptions): Promise<void> {
       outputsPath: options.outputs,
       readyMs: performance.now(),
       synth: synth.skipped ? 'synth skipped, infra unchanged' : synthLine,
-      persist: options.persist ? `${options.stateDir}/dynamodb` : null,
+      persist: options.persist ? options.stateDir : null,
     }));
   } catch (error) {
     await sandbox?.stop();

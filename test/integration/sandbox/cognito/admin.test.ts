@@ -4,7 +4,7 @@ import { CLIENT_ID, POOL_ID, servePool, type ServedPool } from './serve.ts';
 
 let served: ServedPool;
 
-const admin = (operation: string, body: Record<string, unknown>) => served.call(operation, { UserPoolId: POOL_ID, ...body });
+const admin = (operation: string, body: Record<string, unknown>) => served.signedCall(operation, { UserPoolId: POOL_ID, ...body });
 const passwordAuth = (email: string, password: string) =>
   served.call('InitiateAuth', { ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } });
 const tokensOf = (body: Record<string, unknown>) => body.AuthenticationResult as { AccessToken: string; IdToken: string; RefreshToken: string };
@@ -100,7 +100,7 @@ describe('the user pool for admins and resets', () => {
   });
 
   it('refuses an admin call naming another pool', async () => {
-    const response = await served.call('AdminGetUser', { UserPoolId: 'us-east-1_Other', Username: 'x' });
+    const response = await served.signedCall('AdminGetUser', { UserPoolId: 'us-east-1_Other', Username: 'x' });
 
     expect(response.body).toEqual({ __type: 'ResourceNotFoundException', message: 'User pool us-east-1_Other does not exist.' });
   });

@@ -53,6 +53,17 @@ describe('the user pool over HTTP', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('x-amzn-errortype');
   });
 
+  it('refuses a body over 5 MB before reading it all: HTTP 413 SerializationException (the sandbox\'s reading; Cognito documents no cap)', async () => {
+    const body = JSON.stringify({ ClientId: CLIENT_ID, Username: 'big@example.com', Password: 'Secret123', ClientMetadata: { pad: 'x'.repeat(5 * 1024 * 1024) } });
+
+    const response = await served.call('SignUp', JSON.parse(body));
+
+    expect(response.status).toBe(413);
+    expect(response.headers.get('x-amzn-errortype')).toBe('SerializationException');
+    expect(response.body).toEqual({ __type: 'SerializationException', message: 'The request body is too large.' });
+    expect(served.pool.storedUsers().some((u) => u.attributes.email === 'big@example.com')).toBe(false);
+  });
+
   it('leaves requests that are not Cognito calls to the server it is mounted on', async () => {
     const post = await fetch(`${served.url}/graphql`, { method: 'POST', body: '{}' });
     const preflight = await fetch(`${served.url}/graphql`, { method: 'OPTIONS', headers: { 'access-control-request-headers': 'authorization' } });

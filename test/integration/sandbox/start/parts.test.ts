@@ -26,12 +26,12 @@ describe('the banner', () => {
   it('shows paths inside the working folder relative to it, and the real Claude API when a key is set', () => {
     const urls = { base: 'http://127.0.0.1:4000', graphql: 'http://127.0.0.1:4000/graphql', realtime: 'ws://127.0.0.1:4000/graphql/realtime', graphqlHttps: 'https://localhost:4000/graphql', realtimeWss: 'wss://localhost:4000/graphql/realtime', cognito: 'http://127.0.0.1:4000', claude: null };
 
-    const text = bannerText({ stackName: 'ChatApi-dev', urls, userPoolId: 'us-east-1_abc', clientId: 'c1', demoUser: { username: 'demo@example.com', password: 'p' }, realClaude: true, certificatePath: '/work/app/.sandbox/tls/cert.pem', outputsPath: '/work/app/amplify_outputs.json', readyMs: 5432, synth: 'synth skipped, infra unchanged', persist: '/work/app/.sandbox/dynamodb' }, '/work/app');
+    const text = bannerText({ stackName: 'ChatApi-dev', urls, userPoolId: 'us-east-1_abc', clientId: 'c1', demoUser: { username: 'demo@example.com', password: 'p' }, realClaude: true, certificatePath: '/work/app/.sandbox/tls/cert.pem', outputsPath: '/work/app/amplify_outputs.json', readyMs: 5432, synth: 'synth skipped, infra unchanged', persist: '/work/app/.sandbox' }, '/work/app');
 
     expect(text).toContain('Sandbox ready in 5.4 s');
     expect(text).toContain('NODE_EXTRA_CA_CERTS=.sandbox/tls/cert.pem');
     expect(text).toContain('the real Anthropic API');
-    expect(text).toContain('kept in .sandbox/dynamodb');
+    expect(text).toContain('tables kept in .sandbox/dynamodb, Cognito users in .sandbox/cognito');
   });
 
   it('names Claude on Bedrock and the stand-in\'s Bedrock routes when the template calls Bedrock', () => {
