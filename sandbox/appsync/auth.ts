@@ -3,7 +3,8 @@
 // tokens are verified (never just decoded), SigV4 signatures recomputed.
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { headerOf } from '../aws/http.ts';
-import { secretsEqual, verifySigV4, type IamPrincipal, type SignedRequest } from '../aws/sigv4.ts';
+import { secretsEqual } from '../aws/secrets-equal.ts';
+import { verifySigV4, type IamPrincipal, type SignedRequest } from '../aws/sigv4.ts';
 import { AUTH_TYPE_NAMES, cognitoIdentity, iamIdentity, type AuthMode } from './runtime/context.ts';
 import type { ApiModel, AuthProvider } from '../template/model.ts';
 

@@ -2,10 +2,11 @@
 // AWS API request signature"): the signature is recomputed with the principal's secret over the headers the client
 // signed, the request time must be within 15 minutes, and the credential scope must name the service called.
 // AppSync's IAM mode, Secrets Manager and Bedrock Runtime all verify through this one function.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { secretsEqual } from './secrets-equal.ts';
 import { headerOf, sourceIpOf } from './http.ts';
 
 /** An IAM principal the sandbox knows, by access key id. */
@@ -54,15 +55,6 @@ function parseAmzDate(value: string): Date | null {
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number);
   return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s));
-}
-
-/**
- * Compares a secret (a signature, an API key) with what a caller sent in constant time: both are hashed to
- * equal-length digests first, so neither where they differ nor the secret's length shows in the time taken.
- */
-export function secretsEqual(secret: string, given: string): boolean {
-  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(secret), digest(given));
 }
 
 /** True when `request` carries a SigV4 Authorization header (whether or not it verifies). */

@@ -1,5 +1,6 @@
 // Six-digit confirmation codes: "sent" by printing them in the sandbox log, checked as Cognito checks them.
 import { randomInt } from 'node:crypto';
+import { secretsEqual } from '../aws/secrets-equal.ts';
 import { codeMismatch, expiredCode, limitExceeded } from './errors.ts';
 import type { PoolContext } from './state.ts';
 import type { PendingCode, UserRecord } from './users.ts';
@@ -37,7 +38,7 @@ export function consumeCode(ctx: PoolContext, user: UserRecord, purpose: Pending
   const pending = user.code;
   if (pending === undefined || pending.purpose !== purpose) throw codeMismatch();
   if (pending.failures >= MAX_FAILURES) throw limitExceeded();
-  if (pending.code !== code) {
+  if (!secretsEqual(pending.code, code)) {
     pending.failures += 1;
     throw codeMismatch();
   }
