@@ -100,8 +100,8 @@ export function jsonProtocolRoute(options: JsonRouteOptions): Route {
       await options.authorize?.(req, text);
       send(res, await options.call(target, parseJson(text)));
     } catch (error) {
-      // The size refusal is the sandbox's own (AWS documents a cap per service, not its error shape).
-      if (error instanceof BodyTooLargeError) send(res, jsonErrorResponse(new AwsServiceError('SerializationException', 'The request body is too large.', 413), randomUUID()));
+      // "Common Errors" (every AWS API reference): RequestEntityTooLargeException, HTTP 413. The cap is the sandbox's.
+      if (error instanceof BodyTooLargeError) send(res, jsonErrorResponse(new AwsServiceError('RequestEntityTooLargeException', 'The request entity is too large.', 413), randomUUID()));
       else if (error instanceof AwsServiceError) send(res, jsonErrorResponse(error, randomUUID()));
       else throw error;
     }

@@ -53,14 +53,14 @@ describe('the user pool over HTTP', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('x-amzn-errortype');
   });
 
-  it('refuses a body over 5 MB before reading it all: HTTP 413 SerializationException (the sandbox\'s reading; Cognito documents no cap)', async () => {
+  it('refuses a body over 5 MB before reading it all: HTTP 413 RequestEntityTooLargeException (AWS\'s Common Errors; the 5 MB cap is the sandbox\'s reading)', async () => {
     const body = JSON.stringify({ ClientId: CLIENT_ID, Username: 'big@example.com', Password: 'Secret123', ClientMetadata: { pad: 'x'.repeat(5 * 1024 * 1024) } });
 
     const response = await served.call('SignUp', JSON.parse(body));
 
     expect(response.status).toBe(413);
-    expect(response.headers.get('x-amzn-errortype')).toBe('SerializationException');
-    expect(response.body).toEqual({ __type: 'SerializationException', message: 'The request body is too large.' });
+    expect(response.headers.get('x-amzn-errortype')).toBe('RequestEntityTooLargeException');
+    expect(response.body).toEqual({ __type: 'RequestEntityTooLargeException', message: 'The request entity is too large.' });
     expect(served.pool.storedUsers().some((u) => u.attributes.email === 'big@example.com')).toBe(false);
   });
 
