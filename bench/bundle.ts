@@ -23,9 +23,10 @@ async function bundleChat(outfile: string): Promise<void> {
   });
 }
 
-/** functions/chat and resolvers/keys.ts transpiled file by file, imports pointed at .js, node_modules linked. */
+/** functions/chat and the resolvers' shared modules it imports (keys, tokens) transpiled file by file, imports
+ * pointed at .js, node_modules linked. */
 async function unbundled(dir: string): Promise<string> {
-  const files = [...readdirSync(join(ROOT, 'functions/chat')).map((f) => `functions/chat/${f}`), 'resolvers/keys.ts'].filter((f) => f.endsWith('.ts'));
+  const files = [...readdirSync(join(ROOT, 'functions/chat')).map((f) => `functions/chat/${f}`), ...readdirSync(join(ROOT, 'resolvers')).map((f) => `resolvers/${f}`)].filter((f) => f.endsWith('.ts'));
   for (const file of files) {
     const source = readFileSync(join(ROOT, file), 'utf8');
     const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node22' });

@@ -1,6 +1,7 @@
 // What a benchmark returns (rows with a goal and whether they meet it), the table printed at the end and
-// bench/results.json. Benchmarks report; they never fail anything.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// the results file (.bench/results.json unless --out names another). Benchmarks report; they never fail anything.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import type { Rig } from './rig.ts';
 
@@ -57,5 +58,6 @@ export function writeResults(path: string, rows: readonly Row[]): void {
     machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
     rows: [...previous.filter((row) => !ran.has(row.bench)), ...rows],
   };
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
 }

@@ -1,6 +1,8 @@
-// `npm run bench [-- <name>...]`: runs the benchmarks one after another, each bounded, prints progress and a
-// table, and writes bench/results.json. It reports; it never fails on a missed goal.
-import { join } from 'node:path';
+// `npm run bench [-- <name>...] [--out FILE]`: runs the benchmarks one after another, each bounded, prints progress
+// and a table, and writes the rows to FILE (default .bench/results.json, which git ignores, so a run never dirties the
+// tree). It reports; it never fails on a missed goal.
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { boot } from './boot.ts';
 import { bundle } from './bundle.ts';
 import { fanout } from './fanout.ts';
@@ -18,7 +20,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const BENCHES: Bench[] = [publishes, writes, relayLag, firstToken, bundle, boot, queryThroughput, fanout];
 const LIMIT_MS = 120_000;
 
-const names = process.argv.slice(2);
+const { values: flags, positionals: names } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
 const unknown = names.filter((name) => !BENCHES.some((b) => b.name === name));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark ${unknown.join(', ')}; pick from: ${BENCHES.map((b) => b.name).join(', ')}\n`);
@@ -67,7 +69,7 @@ if (rig) {
   say('stopping the sandbox');
   await rig.then((started) => started.stop(), () => undefined);
 }
-const path = join(import.meta.dirname, 'results.json');
+const path = flags.out === undefined ? join(import.meta.dirname, '..', '.bench', 'results.json') : resolve(flags.out);
 writeResults(path, rows);
 process.stdout.write(`\n${tableText(rows)}\n\nwritten to ${path} (${round((now() - started) / 1000, 1)} s in all)\n`);
 process.exit(0);
