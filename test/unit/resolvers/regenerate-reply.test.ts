@@ -7,13 +7,12 @@ import * as findLastReply from '../../../resolvers/steps/findLastReply.ts';
 import * as invokeChat from '../../../resolvers/steps/invokeChat.ts';
 import * as writeRegeneration from '../../../resolvers/steps/writeRegeneration.ts';
 import {
-  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_ISO, NOW_SECONDS, PK_ABSENT, REPLY_ID, resolverErrorOf, S, SUB, ULID, useFixedClock,
+  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_ISO, PK_ABSENT, REPLY_ID, resolverErrorOf, S, SUB, ULID, useFixedClock,
 } from '../../support/resolver-context.ts';
+import { MESSAGES_PK, OWNER, reservationItem } from './turn-fixtures.ts';
 
 useFixedClock();
 
-const OWNER = S(`USER#${SUB}`);
-const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
 const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 2, contextTokens: 10 };
 const question = { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hi', status: 'COMPLETE', seq: 0 };
 const answer = { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: 'Hello!', status: 'COMPLETE', seq: 4, replyTo: MESSAGE_ID };
@@ -123,22 +122,7 @@ describe('checkQuota', () => {
 });
 
 /** The reservation item of the transaction (quota.ts); 'Hi' is 1 token on a context of 10: a prompt of 11. */
-const reservationItem = (reserved: number, limit: number) => ({
-  table: 'ChatTable',
-  operation: 'UpdateItem',
-  key: { pk: OWNER, sk: S('USAGE#2025-05-01') },
-  update: {
-    expression: 'SET #committed = if_not_exists(#committed, :spent) + :reserved, #expiresAt = :expiresAt',
-    expressionNames: { '#committed': 'committedTokens', '#expiresAt': 'expiresAt' },
-    expressionValues: { ':spent': { N: 0 }, ':reserved': { N: reserved }, ':expiresAt': { N: NOW_SECONDS + 90 * 24 * 3600 } },
-  },
-  condition: {
-    expression: 'attribute_not_exists(#committed) OR #committed <= :limit',
-    expressionNames: { '#committed': 'committedTokens' },
-    expressionValues: { ':limit': { N: limit } },
-    returnValuesOnConditionCheckFailure: false,
-  },
-});
+const regenerationReservation = (reserved: number, limit: number) => reservationItem(0, reserved, limit);
 
 describe('writeRegeneration', () => {
   it('puts a PENDING reply, makes it active, deletes the old reply and reserves the day\'s quota, in one transaction', () => {
@@ -174,7 +158,7 @@ describe('writeRegeneration', () => {
           condition: { expression: '(attribute_not_exists(#activeReplyId))', expressionNames: { '#activeReplyId': 'activeReplyId' } },
         },
         { table: 'ChatTable', operation: 'DeleteItem', key: { pk: MESSAGES_PK, sk: S(`MSG#${REPLY_ID}`) } },
-        reservationItem(11 + 4096, 1000 - 11),
+        regenerationReservation(11 + 4096, 1000 - 11),
       ],
     });
   });
@@ -204,7 +188,7 @@ describe('writeRegeneration', () => {
         table: 'ChatTable', operation: 'DeleteItem', key: { pk: MESSAGES_PK, sk: S(`MSG#${REPLY_ID}`) },
         condition: { expression: '(#status = :status_eq)', expressionNames: { '#status': 'status' }, expressionValues: { ':status_eq': S('PENDING') } },
       },
-      reservationItem(11 + 4096 - 4100, 1000 - 11 + 4100),
+      regenerationReservation(11 + 4096 - 4100, 1000 - 11 + 4100),
     ]);
   });
 

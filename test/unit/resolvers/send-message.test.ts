@@ -8,30 +8,16 @@ import * as invokeChat from '../../../resolvers/steps/invokeChat.ts';
 import * as loadSentTurn from '../../../resolvers/steps/loadSentTurn.ts';
 import * as loadTurnContext from '../../../resolvers/steps/loadTurnContext.ts';
 import * as validateMessage from '../../../resolvers/steps/validateMessage.ts';
-import { EarlyReturnSignal, UnauthorizedError } from '../../../sandbox/appsync/runtime/state.ts';
+import { UnauthorizedError } from '../../../sandbox/appsync/runtime/state.ts';
 import {
-  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_ISO, NOW_SECONDS, REPLY_ID, resolverErrorOf, S, SUB, thrown, useFixedClock,
+  CONVERSATION_ID, contextOf, MESSAGE_ID, NOW, NOW_SECONDS, REPLY_ID, resolverErrorOf, S, SUB, thrown, useFixedClock,
 } from '../../support/resolver-context.ts';
+import { CLIENT_MESSAGE_ID, conversation, earlyReturnOf, input, MESSAGES_PK, OWNER, storedTurn } from './turn-fixtures.ts';
 
 useFixedClock();
 
-const CLIENT_MESSAGE_ID = '5b0d3c1e-8f2a-4e6b-9c7d-1a2b3c4d5e6f';
-const OWNER = S(`USER#${SUB}`);
-const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
-const input = (overrides: Record<string, unknown> = {}) => ({ input: { conversationId: CONVERSATION_ID, content: ' Hello ', clientMessageId: CLIENT_MESSAGE_ID, ...overrides } });
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
-const storedTurn = {
-  userMessage: { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hello', status: 'COMPLETE', seq: 0 },
-  reply: { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, replyTo: MESSAGE_ID },
-};
 const batch = (conversationItem: unknown, usage: unknown, sent: unknown) => ({ data: { ChatTable: [conversationItem, usage, sent] } });
 const activeReply = (status: string, leaseUntil: number) => ({ id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', status, leaseUntil });
-
-function earlyReturnOf(action: () => unknown): EarlyReturnSignal {
-  const signal = thrown(action);
-  if (!(signal instanceof EarlyReturnSignal)) throw new Error(`expected runtime.earlyReturn, got ${String(signal)}`);
-  return signal;
-}
 
 describe('validateMessage', () => {
   it('keeps the trimmed content in the stash and asks the NONE data source for nothing', () => {

@@ -3,52 +3,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { INTERRUPTED_REASON } from '../../../resolvers/lease.ts';
 import * as writeTurn from '../../../resolvers/steps/writeTurn.ts';
-import { EarlyReturnSignal } from '../../../sandbox/appsync/runtime/state.ts';
 import {
-  CONVERSATION_ID, ENV, contextOf, MESSAGE_ID, NOW, NOW_ISO, NOW_SECONDS, PK_ABSENT, REPLY_ID, resolverErrorOf, S, SUB, thrown, ULID, useFixedClock,
+  CONVERSATION_ID, ENV, contextOf, NOW, NOW_ISO, NOW_SECONDS, PK_ABSENT, REPLY_ID, resolverErrorOf, S, ULID, useFixedClock,
 } from '../../support/resolver-context.ts';
+import { CLIENT_MESSAGE_ID, conversation, earlyReturnOf, input, MESSAGES_PK, OWNER, reservationItem, storedTurn, type Turn } from './turn-fixtures.ts';
 
 useFixedClock();
-
-const CLIENT_MESSAGE_ID = '5b0d3c1e-8f2a-4e6b-9c7d-1a2b3c4d5e6f';
-const OWNER = S(`USER#${SUB}`);
-const MESSAGES_PK = S(`USER#${SUB}#CONV#${CONVERSATION_ID}`);
-const input = (overrides: Record<string, unknown> = {}) => ({ input: { conversationId: CONVERSATION_ID, content: ' Hello ', clientMessageId: CLIENT_MESSAGE_ID, ...overrides } });
-const conversation = { id: CONVERSATION_ID, model: 'claude-sonnet-4-6', createdAt: NOW_ISO, updatedAt: NOW_ISO, messageCount: 0 };
-const storedTurn = {
-  userMessage: { id: MESSAGE_ID, conversationId: CONVERSATION_ID, role: 'USER', content: 'Hello', status: 'COMPLETE', seq: 0 },
-  reply: { id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, replyTo: MESSAGE_ID },
-};
-
-interface Turn {
-  userMessage: { id: string; replyTo?: string };
-  reply: { id: string; replyTo: string };
-}
-
-function earlyReturnOf(action: () => unknown): EarlyReturnSignal {
-  const signal = thrown(action);
-  if (!(signal instanceof EarlyReturnSignal)) throw new Error(`expected runtime.earlyReturn, got ${String(signal)}`);
-  return signal;
-}
-
-
-/** The reservation item of a turn's transaction (quota.ts): committedTokens grows on the condition that the prompt fits. */
-const reservationItem = (spent: number, reserved: number, limit: number) => ({
-  table: 'ChatTable',
-  operation: 'UpdateItem',
-  key: { pk: OWNER, sk: S('USAGE#2025-05-01') },
-  update: {
-    expression: 'SET #committed = if_not_exists(#committed, :spent) + :reserved, #expiresAt = :expiresAt',
-    expressionNames: { '#committed': 'committedTokens', '#expiresAt': 'expiresAt' },
-    expressionValues: { ':spent': { N: spent }, ':reserved': { N: reserved }, ':expiresAt': { N: NOW_SECONDS + 90 * 24 * 3600 } },
-  },
-  condition: {
-    expression: 'attribute_not_exists(#committed) OR #committed <= :limit',
-    expressionNames: { '#committed': 'committedTokens' },
-    expressionValues: { ':limit': { N: limit } },
-    returnValuesOnConditionCheckFailure: false,
-  },
-});
 
 interface TransactRequest { transactItems: Record<string, unknown>[] }
 
