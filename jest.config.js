@@ -1,7 +1,8 @@
 // jest runs the TypeScript sources as ES modules (package "type": "module"), transformed by swc.
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  // jest's Node environment, minus Node 22's navigator (test/support/node-environment.js says why).
+  testEnvironment: '<rootDir>/test/support/node-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', {

@@ -90,7 +90,10 @@ export class LambdaService implements ServiceInstance {
   update(spec: FunctionSpec): void {
     const state = this.functions.get(spec.name);
     if (state === undefined) {
-      this.functions.set(spec.name, { spec, log: this.log.child(spec.name), idle: [], live: new Set() });
+      const log = this.log.child(spec.name);
+      const mismatch = runtimeMismatch(spec.runtime);
+      if (mismatch) log.warn(mismatch);
+      this.functions.set(spec.name, { spec, log, idle: [], live: new Set() });
       return;
     }
     state.spec = spec;
@@ -157,4 +160,15 @@ export class LambdaService implements ServiceInstance {
       await delay(this.retryDelayMs * (attempt + 1));
     }
   }
+}
+
+/**
+ * The functions run in worker threads of the sandbox's own Node: a `nodejsNN.x` function on another major version is
+ * not tested as Lambda runs it. npm's scripts run on the project's Node 22 (the `node` package in devDependencies).
+ */
+export function runtimeMismatch(runtime: string, nodeVersion: string = process.versions.node): string | null {
+  const declared = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+  const running = nodeVersion.split('.')[0];
+  if (declared === undefined || declared === running) return null;
+  return `declares ${runtime} but runs on Node ${nodeVersion} here: start the sandbox through npm (npm start, npm test) to run the project's Node ${declared}`;
 }

@@ -1,7 +1,7 @@
 // Execution environments: cold and warm starts, concurrency, timeouts, crashes, code updates and shutdown.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../../../sandbox/log.ts';
-import { LambdaService, ServiceStoppedError } from '../../../../sandbox/lambda/runtime.ts';
+import { LambdaService, runtimeMismatch, ServiceStoppedError } from '../../../../sandbox/lambda/runtime.ts';
 import { FunctionFolders, recordingSink } from './functions.ts';
 
 const folders = new FunctionFolders();
@@ -24,6 +24,7 @@ const functions = names.map((name) => folders.write(name, { 'index.js': stream }
 functions.push(
   folders.write('rejects', { 'index.js': 'exports.handler = () => new Promise(() => { Promise.reject(new Error("lost")); });' }),
   folders.write('exits', { 'index.js': 'exports.handler = async () => process.exit(2);' }),
+  folders.write('version', { 'index.js': 'exports.handler = async () => process.versions.node;' }),
 );
 const lambda = new LambdaService({ functions, log: createLogger('lambda', sink), sandboxEnvironment: {} });
 
@@ -110,6 +111,21 @@ describe('execution environments', () => {
 
     const [requestId] = requestIds('exits');
     expect(result.error).toEqual({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 2` });
+  });
+});
+
+describe('the Node.js runtime', () => {
+  it('runs a nodejs22.x function on Node 22, as Lambda does (npm\'s scripts run the project\'s Node 22)', async () => {
+    const version = await invoke('version');
+
+    expect(String(version).split('.')[0]).toBe('22');
+    expect(sink.messages('lambda:version').filter((line) => line.startsWith('declares'))).toEqual([]);
+  });
+
+  it('names the mismatch when a function declares another Node.js than the one running it', () => {
+    expect(runtimeMismatch('nodejs20.x', '22.23.3')).toBe('declares nodejs20.x but runs on Node 22.23.3 here: start the sandbox through npm (npm start, npm test) to run the project\'s Node 20');
+    expect(runtimeMismatch('nodejs22.x', '22.23.3')).toBeNull();
+    expect(runtimeMismatch('python3.13', '22.23.3')).toBeNull();
   });
 });
 
