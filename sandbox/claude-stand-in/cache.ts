@@ -4,7 +4,7 @@
 // prefixes under the model's minimum are not cached, and input_tokens counts only what follows the last breakpoint.
 import { createHash } from 'node:crypto';
 import { blockTokens } from './tokens.ts';
-import { promptBlocks, type MessageRequest } from './validate.ts';
+import { promptBlocks, type MessageRequest } from './prompt.ts';
 
 export interface CacheUsage {
   inputTokens: number;

@@ -39,6 +39,11 @@ export class ClaudeApiError extends Error {
   }
 }
 
+/** A 400 `invalid_request_error`, the answer to every request the validators refuse. */
+export function invalidRequest(message: string): ClaudeApiError {
+  return new ClaudeApiError('invalid_request_error', message);
+}
+
 export interface ErrorBody {
   type: 'error';
   error: { type: ClaudeErrorType; message: string };

@@ -1,14 +1,15 @@
 // Answers POST /v1/messages: the Message object, or its stream of events with pacing and mid-stream faults.
-// Event order and shapes from Anthropic's "Streaming Messages" page and the SDK's `RawMessageStreamEvent` types.
-import { randomBytes } from 'node:crypto';
+// Event order and shapes from Anthropic's "Streaming Messages" page and the SDK's `RawMessageStreamEvent` types: each
+// content block of the reply (reply.ts) is a `content_block_start`, its deltas and a `content_block_stop`, by index.
 import type { ServerResponse } from 'node:http';
 import type { Message, MessageDeltaUsage, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { CacheUsage } from './cache.ts';
 import { errorBody, ClaudeApiError } from './errors.ts';
 import { DELTAS_BEFORE_FAULT, type Fault } from './faults.ts';
-import type { Reply } from './reply-text.ts';
+import { newId } from './ids.ts';
+import type { Reply, ReplyBlock } from './reply.ts';
 import { pause, type StreamWriter } from './stream.ts';
-import type { MessageRequest } from './validate.ts';
+import type { MessageRequest } from './prompt.ts';
 
 export interface Pacing {
   /** Pieces a second; 0 sends as fast as the socket takes them. */
@@ -31,12 +32,7 @@ export interface Outcome {
   completed: boolean;
 }
 
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** An id shaped like Anthropic's: `msg_01` or `req_01` and 22 base62 characters. */
-export function newId(prefix: 'msg' | 'req'): string {
-  return `${prefix}_01${[...randomBytes(22)].map((byte) => BASE62[byte % 62]).join('')}`;
-}
+export { newId } from './ids.ts';
 
 /** The `anthropic-ratelimit-*` headers of a successful answer: generous, fixed limits. */
 export function rateLimitHeaders(): Record<string, string> {
@@ -76,7 +72,7 @@ function deltaUsageOf(usage: CacheUsage, outputTokens: number): MessageDeltaUsag
   };
 }
 
-/** The complete Message; `content` is empty only when nothing was generated (max_tokens 0). */
+/** The complete Message: every block as its deltas add up; `content` is empty only when nothing was generated. */
 function messageOf(plan: ReplyPlan, id: string): Message {
   const { reply } = plan;
   return {
@@ -84,13 +80,13 @@ function messageOf(plan: ReplyPlan, id: string): Message {
     type: 'message',
     role: 'assistant',
     model: plan.request.model,
-    content: reply.pieces.length > 0 ? [{ type: 'text', text: reply.text, citations: null }] : [],
+    content: reply.blocks.map((block) => block.final),
     stop_reason: reply.stopReason,
     stop_sequence: reply.stopSequence,
     stop_details: null,
     container: null,
     diagnostics: null,
-    usage: usageOf(plan.usage, reply.pieces.length),
+    usage: usageOf(plan.usage, reply.outputTokens),
   };
 }
 
@@ -106,7 +102,7 @@ const anthropicHeaders: AnswerHeaders = (plan) => ({ 'request-id': plan.requestI
 /** Non-streaming: waits as long as generating would take, then answers the Message in one body. */
 export async function sendMessage(res: ServerResponse, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal, headers: AnswerHeaders = anthropicHeaders): Promise<Outcome> {
   const perPiece = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
-  await pause(firstTokenDelay(plan, pacing) + perPiece * plan.reply.pieces.length, signal);
+  await pause(firstTokenDelay(plan, pacing) + perPiece * plan.reply.outputTokens, signal);
   if (signal.aborted || plan.fault?.kind === 'cut_mid_stream') {
     res.destroy();
     return { outputTokens: 0, completed: false };
@@ -117,56 +113,89 @@ export async function sendMessage(res: ServerResponse, plan: ReplyPlan, pacing: 
   const text = JSON.stringify(message);
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers(plan, message) });
   res.end(text);
-  return { outputTokens: plan.reply.pieces.length, completed: true };
+  return { outputTokens: plan.reply.outputTokens, completed: true };
 }
 
-/** Streaming: message_start, content_block_start, ping, text deltas, content_block_stop, message_delta, message_stop. */
+type StreamEvent = RawMessageStreamEvent | { type: 'ping' };
+
+/** Where a stream is: what it sent so far, and when its pieces are due. */
+interface Progress {
+  sentPieces: number;
+  sentDeltas: number;
+  startedAt: number;
+  perPiece: number;
+}
+
+/** Ends a stream early for a mid-stream fault, once `DELTAS_BEFORE_FAULT` deltas went out; false when none strikes now. */
+async function strike(sse: StreamWriter, plan: ReplyPlan, progress: Progress, totalDeltas: number): Promise<boolean> {
+  if (progress.sentDeltas !== Math.min(DELTAS_BEFORE_FAULT, totalDeltas)) return false;
+  if (plan.fault?.kind === 'error_mid_stream') {
+    await sse.event('error', errorBody(new ClaudeApiError('overloaded_error', 'Overloaded')));
+    sse.end();
+    return true;
+  }
+  if (plan.fault?.kind === 'cut_mid_stream') {
+    sse.cut();
+    return true;
+  }
+  return false;
+}
+
+/** How a block's stream ended: whole, ended by a fault, or closed (client gone, stand-in stopping). */
+type BlockEnd = 'done' | 'struck' | 'closed';
+
+/** One block: its start (and the ping after the first), its deltas paced on the clock, its stop. */
+async function streamBlock(sse: StreamWriter, plan: ReplyPlan, block: ReplyBlock, index: number, progress: Progress, signal: AbortSignal): Promise<BlockEnd> {
+  const send = (event: StreamEvent): Promise<void> => sse.event(event.type, event);
+  const totalDeltas = plan.reply.blocks.reduce((sum, each) => sum + each.deltas.length, 0);
+  await send({ type: 'content_block_start', index, content_block: block.start });
+  if (index === 0) await send({ type: 'ping' });
+  for (const { delta, pieces } of block.deltas) {
+    if (await strike(sse, plan, progress, totalDeltas)) return 'struck';
+    // Scheduled against the start, so pacing does not drift with slow writes.
+    await pause(progress.startedAt + (progress.sentPieces + pieces) * progress.perPiece - performance.now(), signal);
+    if (!sse.open) return 'closed';
+    await send({ type: 'content_block_delta', index, delta });
+    progress.sentPieces += pieces;
+    progress.sentDeltas += 1;
+  }
+  if (await strike(sse, plan, progress, totalDeltas)) return 'struck';
+  if (!sse.open) return 'closed';
+  await send({ type: 'content_block_stop', index });
+  return 'done';
+}
+
+/** Streaming: message_start, then each block (content_block_start, ping after the first, deltas, content_block_stop), message_delta, message_stop. */
 export async function streamMessage(sse: StreamWriter, plan: ReplyPlan, pacing: Pacing, signal: AbortSignal): Promise<Outcome> {
-  const send = (event: RawMessageStreamEvent | { type: 'ping' }): Promise<void> => sse.event(event.type, event);
+  const send = (event: StreamEvent): Promise<void> => sse.event(event.type, event);
   const { reply } = plan;
   const message = messageOf(plan, newId('msg'));
   sse.start();
 
   // The start event carries the skeleton: no content, no stop reason, output_tokens 1 as the API sends it.
   await send({ type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usageOf(plan.usage, 1) } });
-  const hasBlock = reply.deltas.length > 0;
-  if (hasBlock) await send({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } });
-  await send({ type: 'ping' });
-
-  const perPiece = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
-  const startedAt = performance.now() + firstTokenDelay(plan, pacing);
-  const faultAt = Math.min(DELTAS_BEFORE_FAULT, reply.deltas.length);
-  let sentPieces = 0;
-  for (let index = 0; index <= reply.deltas.length && sse.open; index++) {
-    if (index === faultAt && plan.fault?.kind === 'error_mid_stream') {
-      await sse.event('error', errorBody(new ClaudeApiError('overloaded_error', 'Overloaded')));
-      sse.end();
-      return { outputTokens: sentPieces, completed: false };
-    }
-    if (index === faultAt && plan.fault?.kind === 'cut_mid_stream') {
-      sse.cut();
-      return { outputTokens: sentPieces, completed: false };
-    }
-    const delta = reply.deltas[index];
-    if (delta === undefined) break;
-    // Scheduled against the start, so pacing does not drift with slow writes.
-    await pause(startedAt + (sentPieces + delta.pieces) * perPiece - performance.now(), signal);
-    if (!sse.open) break;
-    await send({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: delta.text } });
-    sentPieces += delta.pieces;
+  if (reply.blocks.length === 0) await send({ type: 'ping' });
+  const progress: Progress = {
+    sentPieces: 0,
+    sentDeltas: 0,
+    startedAt: performance.now() + firstTokenDelay(plan, pacing),
+    perPiece: pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0,
+  };
+  let end: BlockEnd = reply.blocks.length === 0 && await strike(sse, plan, progress, 0) ? 'struck' : 'done';
+  for (const [index, block] of reply.blocks.entries()) {
+    if (end !== 'done') break;
+    end = await streamBlock(sse, plan, block, index, progress, signal);
   }
-  if (!sse.open) {
-    // Aborted: the client left, or the stand-in is closing and drops the connection as a stopped server would.
-    sse.cut();
-    return { outputTokens: sentPieces, completed: false };
-  }
-  if (hasBlock) await send({ type: 'content_block_stop', index: 0 });
+  if (end === 'done' && !sse.open) end = 'closed';
+  // Closed: the client left, or the stand-in is closing and drops the connection as a stopped server would.
+  if (end === 'closed') sse.cut();
+  if (end !== 'done') return { outputTokens: progress.sentPieces, completed: false };
   await send({
     type: 'message_delta',
     delta: { stop_reason: reply.stopReason, stop_sequence: reply.stopSequence, stop_details: null, container: null },
-    usage: deltaUsageOf(plan.usage, sentPieces),
+    usage: deltaUsageOf(plan.usage, progress.sentPieces),
   });
   await send({ type: 'message_stop' });
   sse.end();
-  return { outputTokens: sentPieces, completed: true };
+  return { outputTokens: progress.sentPieces, completed: true };
 }

@@ -1,6 +1,7 @@
 // Serving one request the stand-in routed: Anthropic's Messages and count_tokens, or Bedrock's InvokeModel and
 // InvokeModelWithResponseStream. Checks auth and the body, picks the fault, accounts the prompt cache, answers in the
 // caller's dialect, or answers the error as that API does; each request ends in one log line (stand-in.ts writes it).
+// Thinking signatures are checked here, after the body: they need the secret of this stand-in's start.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IamPrincipal } from '../aws/sigv4.ts';
@@ -10,12 +11,16 @@ import type { PromptCache } from './cache.ts';
 import { ClaudeApiError, sendError } from './errors.ts';
 import { BedrockStreamWriter } from './event-stream.ts';
 import { faultError, parseFault, type Fault, type FaultQueue } from './faults.ts';
-import { newId, rateLimitHeaders, sendMessage, streamMessage, type AnswerHeaders, type Outcome, type Pacing, type ReplyPlan } from './messages.ts';
-import { composeReply, directivesOf } from './reply-text.ts';
+import { newId } from './ids.ts';
+import { rateLimitHeaders, sendMessage, streamMessage, type AnswerHeaders, type Outcome, type Pacing, type ReplyPlan } from './messages.ts';
+import { composeReply } from './reply.ts';
+import { directivesOf } from './reply-text.ts';
 import { bodyOf, headerFault, parseBody, type RequestRoute } from './request.ts';
 import { SseWriter, type StreamWriter } from './stream.ts';
 import { promptTokens } from './tokens.ts';
-import { validateMessageRequest, type MessageRequest } from './validate.ts';
+import type { ThinkingSigner } from './thinking.ts';
+import type { MessageRequest } from './prompt.ts';
+import { validateMessageRequest } from './validate.ts';
 
 /** What every request is served with: the stand-in's settings and the state its requests share. */
 export interface ServeContext {
@@ -25,6 +30,8 @@ export interface ServeContext {
   faults: FaultQueue;
   iamPrincipals: readonly IamPrincipal[];
   open: OpenAnswers;
+  /** Signs the thinking it writes and checks the thinking sent back, with a secret made at this start. */
+  signer: ThinkingSigner;
 }
 
 /** How one request ended: the status answered, the fault it met, and its log line. */
@@ -105,6 +112,7 @@ async function serveAnthropic(exchange: Exchange, route: Exclude<RequestRoute, B
   const body = parseBody(await bodyOf(req));
   if (route === 'count_tokens') return countTokens(exchange, body);
   const request = validateMessageRequest(body);
+  context.signer.checkSignatures(request);
   exchange.fault = faultFor(req, request, context.faults);
   return answer(exchange, request, anthropic, context);
 }
@@ -125,6 +133,7 @@ async function serveBedrock(exchange: Exchange, route: BedrockRoute, context: Se
   await checkSignature(req, text, context.iamPrincipals);
   checkModelId(route.modelId);
   const request = validateMessageRequest(anthropicBodyOf(parseBody(text), route));
+  context.signer.checkSignatures(request);
   exchange.fault = faultFor(req, request, context.faults);
   return `bedrock ${await answer(exchange, request, bedrock, context)}`;
 }
@@ -151,8 +160,8 @@ async function answer(exchange: Exchange, request: MessageRequest, dialect: Dial
   const { res, requestId, fault } = exchange;
   const early = fault && faultError(fault);
   if (early) throw early;
-  const plan: ReplyPlan = { request, reply: composeReply(request), usage: context.cache.account(request), fault, requestId };
-  context.log.debug(`answering ${request.stream ? 'a stream' : 'a message'} of ${plan.reply.pieces.length} tokens for ${requestId}`);
+  const plan: ReplyPlan = { request, reply: composeReply(request, context.signer), usage: context.cache.account(request), fault, requestId };
+  context.log.debug(`answering ${request.stream ? 'a stream' : 'a message'} of ${plan.reply.blocks.length} blocks, ${plan.reply.outputTokens} tokens for ${requestId}`);
   const outcome: Outcome = await context.open.track(res, (signal) => (request.stream
     ? streamMessage(dialect.writer(res, signal, requestId), plan, context.pacing, signal)
     : sendMessage(res, plan, context.pacing, signal, dialect.headers)));

@@ -1,6 +1,7 @@
 // The offline stand-in for Anthropic's Claude API and for Claude on Amazon Bedrock, as a sandbox service: one route
 // that serves `<prefix>/v1/...` and `<prefix>/model/{id}/invoke[-with-response-stream]` (request.ts), answers each
 // request (serve.ts), logs one line a request and keeps counts for tests; stopping it drops the answers still open.
+// Each start makes its own thinking-signature secret: thinking signed by an earlier start is refused (thinking.ts).
 import type { Route } from '../aws/http.ts';
 import type { ServiceInstance } from '../aws/service.ts';
 import type { IamPrincipal } from '../aws/sigv4.ts';
@@ -9,6 +10,7 @@ import { createPromptCache } from './cache.ts';
 import { FaultQueue, type FaultKind } from './faults.ts';
 import { routeOf } from './request.ts';
 import { OpenAnswers, respond, type ServeContext, type Served } from './serve.ts';
+import { ThinkingSigner } from './thinking.ts';
 
 export interface ClaudeStandInOptions {
   log: Logger;
@@ -65,6 +67,7 @@ function serveContext(options: ClaudeStandInOptions): ServeContext {
     faults: new FaultQueue(),
     iamPrincipals: options.iamPrincipals ?? [],
     open: new OpenAnswers(),
+    signer: new ThinkingSigner(),
   };
 }
 
