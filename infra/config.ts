@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_TOOLS, type ToolConfig } from './tools.ts';
 
 export type Stage = 'dev' | 'prod';
 export const STAGES: readonly Stage[] = ['dev', 'prod'];
@@ -31,6 +32,10 @@ export interface StageConfig {
   checkpointMs: number;
   leaseMs: number;
   historyTokenBudget: number;
+  /** The bound on a reply's tool loop (functions/chat/reply.ts says what one iteration is), a whole number. */
+  toolMaxIterations: number;
+  /** The server tools the model may call: checked at synth (infra/tools.ts), carried in the chat function's bundle. */
+  tools: readonly ToolConfig[];
   /** Requests per IP in any 5-minute window before the WAF rule blocks (prod only). */
   wafRateLimit: number;
   logRetention: RetentionDays;
@@ -47,6 +52,7 @@ const NUMBERS = {
   checkpointMs: 2000,
   leaseMs: 30_000,
   historyTokenBudget: 100_000,
+  toolMaxIterations: 5,
   wafRateLimit: 1000,
 };
 
@@ -66,6 +72,11 @@ export function stageConfig(stage: Stage, node: Node): StageConfig {
     if (raw === undefined) return NUMBERS[key];
     const value = Number(raw);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`context ${key}=${JSON.stringify(raw)}: expected a positive number`);
+    return value;
+  };
+  const wholeNumber = (key: keyof typeof NUMBERS): number => {
+    const value = number(key);
+    if (!Number.isInteger(value)) throw new Error(`context ${key}=${JSON.stringify(node.tryGetContext(key))}: expected a whole number`);
     return value;
   };
   const text = (key: string, fallback: string): string => {
@@ -92,6 +103,8 @@ export function stageConfig(stage: Stage, node: Node): StageConfig {
     checkpointMs: number('checkpointMs'),
     leaseMs: number('leaseMs'),
     historyTokenBudget: number('historyTokenBudget'),
+    toolMaxIterations: wholeNumber('toolMaxIterations'),
+    tools: DEFAULT_TOOLS,
     wafRateLimit: number('wafRateLimit'),
     logRetention: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
     alarmEmail: typeof email === 'string' && email !== '' ? email : undefined,

@@ -14,7 +14,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { ToolSpec } from '../functions/chat/tools/types.ts';
 import { ROOT, type StageConfig } from './config.ts';
+import { toolEnvironment, toolsDefine } from './tools.ts';
 
 /** The handler files (each exports `handler`); tests may point them elsewhere. */
 export interface FunctionEntries { chat: string; account: string }
@@ -34,6 +36,8 @@ export interface ChatFunctionsProps {
   api: appsync.GraphqlApi;
   userPool: cognito.IUserPool;
   entries: FunctionEntries;
+  /** The validated tool catalog (infra/tools.ts, `validateTools`), bundled into the chat function. */
+  tools: readonly ToolSpec[];
 }
 
 export class ChatFunctions extends Construct {
@@ -43,7 +47,7 @@ export class ChatFunctions extends Construct {
   /** Only with the anthropic provider: Bedrock is called with the function's role, no key. */
   readonly anthropicSecret: secretsmanager.Secret | undefined;
 
-  constructor(scope: Construct, id: string, { config, table, api, userPool, entries }: ChatFunctionsProps) {
+  constructor(scope: Construct, id: string, { config, table, api, userPool, entries, tools }: ChatFunctionsProps) {
     super(scope, id);
     const removalPolicy = config.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -90,9 +94,15 @@ export class ChatFunctions extends Construct {
         CHECKPOINT_MS: String(config.checkpointMs),
         LEASE_MS: String(config.leaseMs),
         HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
+        TOOL_MAX_ITERATIONS: String(config.toolMaxIterations),
+        // What the tools need at run time (none so far; a Lambda tool's target function name will go here).
+        ...toolEnvironment(tools),
       },
       // The Bedrock SDK is loaded only when the provider is bedrock: the anthropic bundle leaves it out.
       externalModules: bedrock ? [] : ['@anthropic-ai/bedrock-sdk'],
+      // The tool catalog goes into the code, not the environment: Lambda's variables hold 4 KB in all
+      // ("Lambda quotas"); functions/chat/tools/catalog.ts reads it.
+      define: toolsDefine(tools),
     });
     this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: CHAT_TABLE_ACTIONS, resources: [table.tableArn] }));
     if (this.anthropicSecret) this.anthropicSecret.grantRead(this.chat);
@@ -139,8 +149,10 @@ export class ChatFunctions extends Construct {
     retryAttempts?: number;
     onFailure?: SqsDestination;
     externalModules?: string[];
+    /** esbuild's `define`: global names replaced by JSON literals in the bundle. */
+    define?: Record<string, string>;
   }): NodejsFunction {
-    const { externalModules = [], ...functionProps } = props;
+    const { externalModules = [], define = {}, ...functionProps } = props;
     if (!existsSync(entry)) {
       throw new Error(`${relative(ROOT, entry)} is missing: the ${id.toLowerCase()} function's handler (export 'handler') must exist before the stack can be synthesized`);
     }
@@ -172,6 +184,7 @@ export class ChatFunctions extends Construct {
         sourceMap: false,
         // Everything is bundled, the AWS SDK too: the versions in package-lock.json are the ones tested in the sandbox.
         externalModules,
+        define,
         mainFields: ['module', 'main'],
         // CommonJS dependencies inside an ES module bundle still call require().
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

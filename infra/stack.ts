@@ -11,6 +11,7 @@ import { ChatFunctions, DEFAULT_ENTRIES, type FunctionEntries } from './function
 import { RESOLVERS, type ResolverSpec } from './resolver-list.ts';
 import { ChatResolvers } from './resolvers.ts';
 import { ChatTable } from './table.ts';
+import { validateTools, type ToolConfig } from './tools.ts';
 import { ChatWaf } from './waf.ts';
 
 export interface ChatApiStackProps extends StackProps {
@@ -19,12 +20,16 @@ export interface ChatApiStackProps extends StackProps {
   resolverBuildDir: string;
   entries?: FunctionEntries;
   resolvers?: readonly ResolverSpec[];
+  /** The chat function's tools, in place of the stage's (tests give bad ones to see the synth refuse them). */
+  tools?: readonly ToolConfig[];
 }
 
 export class ChatApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ChatApiStackProps) {
     super(scope, id, props);
     const config = stageConfig(props.stage, this.node);
+    // Checked first: a bad tool declaration fails the synth before anything is built, saying what to fix.
+    const tools = validateTools(props.tools ?? config.tools);
     const auth = new ChatAuth(this, 'Auth', config);
     const { table } = new ChatTable(this, 'Data', config);
     // CDK's ITable predates exactOptionalPropertyTypes: Table is an ITable at run time.
@@ -33,7 +38,7 @@ export class ChatApiStack extends Stack {
     // Resolvers name the table in batch and transaction requests; health reports the region.
     api.addEnvironmentVariable('TABLE_NAME', table.tableName);
     api.addEnvironmentVariable('REGION', this.region);
-    const functions = new ChatFunctions(this, 'Functions', { config, table: itable, api, userPool: auth.userPool, entries: props.entries ?? DEFAULT_ENTRIES });
+    const functions = new ChatFunctions(this, 'Functions', { config, table: itable, api, userPool: auth.userPool, entries: props.entries ?? DEFAULT_ENTRIES, tools });
 
     new ChatResolvers(this, 'Resolvers', {
       api,
