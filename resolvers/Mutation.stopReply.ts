@@ -2,6 +2,7 @@
 // and ends the reply STOPPED with its text kept.
 import type { Context } from '@aws-appsync/utils';
 import type { Message, MutationStopReplyArgs } from './schema-types.ts';
+import { withBlocks } from './blocks.ts';
 import { withLease } from './lease.ts';
 
 export function request(_ctx: Context<MutationStopReplyArgs>) {
@@ -9,5 +10,5 @@ export function request(_ctx: Context<MutationStopReplyArgs>) {
 }
 
 export function response(ctx: Context<MutationStopReplyArgs>): Message {
-  return withLease((ctx.prev as { result: Message }).result);
+  return withBlocks(withLease((ctx.prev as { result: Message }).result));
 }

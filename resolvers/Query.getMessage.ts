@@ -4,6 +4,7 @@ import * as ddb from '@aws-appsync/utils/dynamodb';
 import { raiseDataSourceError } from './errors.ts';
 import { callerSub } from './identity.ts';
 import { messageSk, messagesPk } from './keys.ts';
+import { withBlocks } from './blocks.ts';
 import { withLease } from './lease.ts';
 import type { Message, QueryGetMessageArgs } from './schema-types.ts';
 import { requireId } from './validation.ts';
@@ -16,5 +17,5 @@ export function request(ctx: Context<QueryGetMessageArgs>) {
 export function response(ctx: Context<QueryGetMessageArgs>): Message | null {
   raiseDataSourceError(ctx.error);
   const message = ctx.result as Message | null;
-  return message ? withLease(message) : null;
+  return message ? withBlocks(withLease(message)) : null;
 }

@@ -19,6 +19,47 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+/** Where a TEXT block's words come from in a document the message was given. */
+export type Citation = {
+  citedText: Scalars['String']['output'];
+  documentIndex?: Maybe<Scalars['Int']['output']>;
+  documentTitle?: Maybe<Scalars['String']['output']>;
+  end?: Maybe<Scalars['Int']['output']>;
+  /** The cited span: characters, pages or blocks, as type says; end is exclusive. */
+  start?: Maybe<Scalars['Int']['output']>;
+  /** char_location, page_location or content_block_location, as the Messages API names them. */
+  type: Scalars['String']['output'];
+};
+
+/** One block of a message. Which fields are set depends on type. */
+export type ContentBlock = {
+  /** TEXT. */
+  citations?: Maybe<Array<Citation>>;
+  /** 0, 1, 2... in the message. */
+  index: Scalars['Int']['output'];
+  input?: Maybe<Scalars['AWSJSON']['output']>;
+  isError?: Maybe<Scalars['Boolean']['output']>;
+  /** TOOL_USE: the tool, its input (JSON) and how its run went. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** TOOL_RESULT: the tool's output (JSON) and whether it is an error. */
+  output?: Maybe<Scalars['AWSJSON']['output']>;
+  status?: Maybe<ToolUseStatus>;
+  /** TEXT and THINKING. */
+  text?: Maybe<Scalars['String']['output']>;
+  /** TOOL_USE, and the TOOL_RESULT that answers it. */
+  toolUseId?: Maybe<Scalars['String']['output']>;
+  type: ContentBlockType;
+};
+
+/** The kinds of content block a message is made of (docs/architecture.md, "Content blocks"). */
+export type ContentBlockType =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'TEXT'
+  | 'THINKING'
+  | 'TOOL_RESULT'
+  | 'TOOL_USE';
+
 export type Conversation = {
   /** The reply being written, if any: sendMessage is refused (Conflict) until it ends. */
   activeReplyId?: Maybe<Scalars['ID']['output']>;
@@ -78,6 +119,8 @@ export type Health = {
 };
 
 export type Message = {
+  /** The message as content blocks. Today one TEXT block holding content (none while a reply has no text yet); thinking, tool calls and their results are being added (docs/architecture.md, "Content blocks"). */
+  blocks: Array<ContentBlock>;
   clientMessageId?: Maybe<Scalars['String']['output']>;
   /** The text so far while the reply streams; final once status is COMPLETE, STOPPED or ERROR. */
   content: Scalars['String']['output'];
@@ -298,3 +341,8 @@ export type TokenUsageInput = {
   inputTokens: Scalars['Int']['input'];
   outputTokens: Scalars['Int']['input'];
 };
+
+export type ToolUseStatus =
+  | 'COMPLETE'
+  | 'ERROR'
+  | 'RUNNING';

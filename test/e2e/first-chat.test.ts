@@ -11,6 +11,8 @@ import { CREATE_CONVERSATION, GET_MESSAGE, ON_REPLY, SEND, startProduct, type Pr
 import { installBrowserGlobals } from '../support/browser-globals.ts';
 import { until } from '../support/until.ts';
 
+const HISTORY_BLOCKS = 'query H($c: ID!) { listMessages(conversationId: $c) { items { role content blocks { index type text citations { citedText } toolUseId name input status output isError } } } }';
+
 let p: Product;
 
 beforeAll(async () => {
@@ -62,4 +64,10 @@ it('signs up, confirms, signs in with SRP and streams a first reply to an Amplif
   expect(reply.filter((e) => e.type === 'DELTA').length).toBeGreaterThan(0);
   const message = (await client.graphql({ query: GET_MESSAGE, variables: { c: conversationId, id: replyId } })) as { data: { getMessage: { content: string; status: string } } };
   expect(message.data.getMessage).toMatchObject({ status: 'COMPLETE', content: reply.filter((e) => e.type === 'DELTA').map((e) => e.text).join('') });
+  // Both messages as content blocks: today one TEXT block each, holding the message's text (schema.graphql, Message.blocks).
+  const history = (await client.graphql({ query: HISTORY_BLOCKS, variables: { c: conversationId } })) as { data: { listMessages: { items: { role: string; content: string; blocks: unknown[] }[] } } };
+  expect(history.data.listMessages.items).toStrictEqual([
+    { role: 'ASSISTANT', content: message.data.getMessage.content, blocks: [{ index: 0, type: 'TEXT', text: message.data.getMessage.content, citations: null, toolUseId: null, name: null, input: null, status: null, output: null, isError: null }] },
+    { role: 'USER', content: 'Hello, Claude!', blocks: [{ index: 0, type: 'TEXT', text: 'Hello, Claude!', citations: null, toolUseId: null, name: null, input: null, status: null, output: null, isError: null }] },
+  ]);
 });

@@ -130,13 +130,13 @@ describe('listMessages', () => {
 
     const page = listMessages.response(ctx);
 
-    expect(page).toStrictEqual({ items: [{ ...streaming(NOW - 1), status: 'INTERRUPTED', error: INTERRUPTED_REASON }, question], nextToken: 'older' });
+    expect(page).toStrictEqual({ items: [{ ...streaming(NOW - 1), status: 'INTERRUPTED', error: INTERRUPTED_REASON, blocks: [{ index: 0, type: 'TEXT', text: 'Hel' }] }, { ...question, blocks: [{ index: 0, type: 'TEXT', text: 'Hi' }] }], nextToken: 'older' });
   });
 
   it('shows a streaming reply within its lease as it is', () => {
     const ctx = contextOf({ prev: { result: { items: [streaming(NOW + 5000)] } } });
 
-    expect(listMessages.response(ctx)).toStrictEqual({ items: [streaming(NOW + 5000)], nextToken: null });
+    expect(listMessages.response(ctx)).toStrictEqual({ items: [{ ...streaming(NOW + 5000), blocks: [{ index: 0, type: 'TEXT', text: 'Hel' }] }], nextToken: null });
   });
 
   it('answers NotFound when there is no page', () => {
@@ -170,13 +170,13 @@ describe('getMessage', () => {
 
     const message = getMessage.response(ctx);
 
-    expect(message).toStrictEqual({ ...streaming(NOW - 1000), status: 'INTERRUPTED', error: INTERRUPTED_REASON });
+    expect(message).toStrictEqual({ ...streaming(NOW - 1000), status: 'INTERRUPTED', error: INTERRUPTED_REASON, blocks: [{ index: 0, type: 'TEXT', text: 'Hel' }] });
   });
 
   it('shows a STREAMING message within its lease with its text so far and seq', () => {
     const ctx = contextOf({ arguments: { conversationId: CONVERSATION_ID, id: REPLY_ID }, result: streaming(NOW + 1000) });
 
-    expect(getMessage.response(ctx)).toStrictEqual(streaming(NOW + 1000));
+    expect(getMessage.response(ctx)).toStrictEqual({ ...streaming(NOW + 1000), blocks: [{ index: 0, type: 'TEXT', text: 'Hel' }] });
   });
 
   it('returns null for a message the caller does not have', () => {
@@ -189,5 +189,14 @@ describe('getMessage', () => {
     const ctx = contextOf({ result: null, error: { message: 'boom', type: 'DynamoDB:InternalServerError' } });
 
     expect(resolverErrorOf(() => getMessage.response(ctx)).errorType).toBe('DynamoDB:InternalServerError');
+  });
+});
+
+describe('a message\'s blocks', () => {
+  it('are returned as stored when the message has them, not rebuilt from its content', () => {
+    const stored = [{ index: 0, type: 'THINKING', text: 'Hmm.' }, { index: 1, type: 'TEXT', text: 'Hel' }];
+    const ctx = contextOf({ arguments: { conversationId: CONVERSATION_ID, id: REPLY_ID }, result: { ...streaming(NOW + 1000), blocks: stored } });
+
+    expect(getMessage.response(ctx)?.blocks).toStrictEqual(stored);
   });
 });

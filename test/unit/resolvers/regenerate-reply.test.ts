@@ -253,10 +253,10 @@ describe('regenerateReply', () => {
     expect(regenerateReply.request(contextOf({ arguments: args }))).toStrictEqual({});
   });
 
-  it('returns the new reply', () => {
+  it('returns the new reply, with no blocks while it has no text', () => {
     const reply = { ...answer, status: 'PENDING', content: '' };
     const ctx = contextOf({ arguments: args, stash: { turn: { userMessage: question, reply } } });
 
-    expect(regenerateReply.response(ctx)).toBe(reply);
+    expect(regenerateReply.response(ctx)).toStrictEqual({ ...reply, blocks: [] });
   });
 });

@@ -320,10 +320,13 @@ describe('sendMessage', () => {
     expect(sendMessage.request(contextOf({ arguments: input() }))).toStrictEqual({});
   });
 
-  it('returns the last step\'s turn', () => {
+  it('returns the last step\'s turn, each message with its blocks: the user\'s text as one TEXT block, none for a reply with no text yet', () => {
     const ctx = contextOf({ arguments: input(), prev: { result: storedTurn } });
 
-    expect(sendMessage.response(ctx)).toBe(storedTurn);
+    expect(sendMessage.response(ctx)).toStrictEqual({
+      userMessage: { ...storedTurn.userMessage, blocks: [{ index: 0, type: 'TEXT', text: 'Hello' }] },
+      reply: { ...storedTurn.reply, blocks: [] },
+    });
   });
 
   it('answers a repeated clientMessageId with the first turn, its reply as it is now, and writes nothing', () => {
@@ -336,6 +339,9 @@ describe('sendMessage', () => {
     const signal = earlyReturnOf(() => checkActiveReply.request(contextOf({ arguments: input(), stash, prev: { result: sent } })));
     const result = sendMessage.response(contextOf({ arguments: input(), stash, prev: { result: signal.value } }));
 
-    expect([signal.skipTo, result]).toStrictEqual(['END', { userMessage: storedTurn.userMessage, reply: now }]);
+    expect([signal.skipTo, result]).toStrictEqual(['END', {
+      userMessage: { ...storedTurn.userMessage, blocks: [{ index: 0, type: 'TEXT', text: 'Hello' }] },
+      reply: { ...now, blocks: [{ index: 0, type: 'TEXT', text: 'Hi there!' }] },
+    }]);
   });
 });

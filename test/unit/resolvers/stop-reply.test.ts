@@ -58,12 +58,12 @@ describe('stopReply', () => {
   it('returns the reply as it streams', () => {
     const ctx = contextOf({ arguments: args, prev: { result: reply('STREAMING', NOW + 1000) } });
 
-    expect(stopReply.response(ctx)).toStrictEqual(reply('STREAMING', NOW + 1000));
+    expect(stopReply.response(ctx)).toStrictEqual({ ...reply('STREAMING', NOW + 1000), blocks: [{ index: 0, type: 'TEXT', text: 'Once upon' }] });
   });
 
   it('returns a reply past its lease as INTERRUPTED', () => {
     const ctx = contextOf({ arguments: args, prev: { result: reply('STREAMING', NOW - 1000) } });
 
-    expect(stopReply.response(ctx)).toStrictEqual({ ...reply('STREAMING', NOW - 1000), status: 'INTERRUPTED', error: INTERRUPTED_REASON });
+    expect(stopReply.response(ctx)).toStrictEqual({ ...reply('STREAMING', NOW - 1000), status: 'INTERRUPTED', error: INTERRUPTED_REASON, blocks: [{ index: 0, type: 'TEXT', text: 'Once upon' }] });
   });
 });
