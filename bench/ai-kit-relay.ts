@@ -27,7 +27,7 @@ export async function relayLikeAiKit(rig: Rig, dynamoUrl: string, reply: Relayed
     text += delta;
     seq += 1;
     const item = { pk: messagesPk(reply.owner, reply.conversationId), sk: messageSk(reply.messageId), role: 'ASSISTANT', status: 'STREAMING', content: text, seq, updatedAt: new Date().toISOString() };
-    const event_ = { conversationId: reply.conversationId, messageId: reply.messageId, owner: reply.owner, seq, type: 'DELTA' as const, text: delta };
+    const event_ = { conversationId: reply.conversationId, messageId: reply.messageId, owner: reply.owner, seq, type: 'DELTA' as const, index: 0, text: delta };
     relayed = relayed.then(() => Promise.all([send(event_), db.send(new PutCommand({ TableName: rig.tableName, Item: item }))]));
   }
   await relayed;

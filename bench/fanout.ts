@@ -25,7 +25,7 @@ export const fanout: Bench = {
     const started = now();
     await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
       for (let seq = (next += 1); seq <= EVENTS; seq = (next += 1)) {
-        await send({ conversationId, messageId: 'fanout', owner: who.sub, seq, type: 'DELTA', text: `event ${seq} `.repeat(4) });
+        await send({ conversationId, messageId: 'fanout', owner: who.sub, seq, type: 'DELTA', index: 0, text: `event ${seq} `.repeat(4) });
       }
     }));
     const published = now() - started;

@@ -31,6 +31,15 @@ export type Citation = {
   type: Scalars['String']['output'];
 };
 
+export type CitationInput = {
+  citedText: Scalars['String']['input'];
+  documentIndex?: InputMaybe<Scalars['Int']['input']>;
+  documentTitle?: InputMaybe<Scalars['String']['input']>;
+  end?: InputMaybe<Scalars['Int']['input']>;
+  start?: InputMaybe<Scalars['Int']['input']>;
+  type: Scalars['String']['input'];
+};
+
 /** One block of a message. Which fields are set depends on type. */
 export type ContentBlock = {
   /** TEXT. */
@@ -48,6 +57,19 @@ export type ContentBlock = {
   text?: Maybe<Scalars['String']['output']>;
   /** TOOL_USE, and the TOOL_RESULT that answers it. */
   toolUseId?: Maybe<Scalars['String']['output']>;
+  type: ContentBlockType;
+};
+
+export type ContentBlockInput = {
+  citations?: InputMaybe<Array<CitationInput>>;
+  index: Scalars['Int']['input'];
+  input?: InputMaybe<Scalars['AWSJSON']['input']>;
+  isError?: InputMaybe<Scalars['Boolean']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+  output?: InputMaybe<Scalars['AWSJSON']['input']>;
+  status?: InputMaybe<ToolUseStatus>;
+  text?: InputMaybe<Scalars['String']['input']>;
+  toolUseId?: InputMaybe<Scalars['String']['input']>;
   type: ContentBlockType;
 };
 
@@ -119,7 +141,7 @@ export type Health = {
 };
 
 export type Message = {
-  /** The message as content blocks. Today one TEXT block holding content (none while a reply has no text yet); thinking, tool calls and their results are being added (docs/architecture.md, "Content blocks"). */
+  /** The message as content blocks, in index order: text, thinking, tool calls and their results. content is the TEXT blocks' text joined by a blank line. */
   blocks: Array<ContentBlock>;
   clientMessageId?: Maybe<Scalars['String']['output']>;
   /** The text so far while the reply streams; final once status is COMPLETE, STOPPED or ERROR. */
@@ -222,8 +244,11 @@ export type MutationStopReplyArgs = {
 };
 
 export type PublishReplyEventInput = {
+  block?: InputMaybe<ContentBlockInput>;
+  citation?: InputMaybe<CitationInput>;
   conversationId: Scalars['ID']['input'];
   error?: InputMaybe<Scalars['String']['input']>;
+  index?: InputMaybe<Scalars['Int']['input']>;
   messageId: Scalars['ID']['input'];
   owner: Scalars['ID']['input'];
   seq: Scalars['Int']['input'];
@@ -279,8 +304,14 @@ export type QueryUsageArgs = {
 };
 
 export type ReplyEvent = {
+  /** TOOL_USE and TOOL_RESULT: the whole block. */
+  block?: Maybe<ContentBlock>;
+  /** CITATION: the citation added to the TEXT block at index. */
+  citation?: Maybe<Citation>;
   conversationId: Scalars['ID']['output'];
   error?: Maybe<Scalars['String']['output']>;
+  /** DELTA, THINKING_DELTA and CITATION: the block they add to. */
+  index?: Maybe<Scalars['Int']['output']>;
   messageId: Scalars['ID']['output'];
   /** The user the reply belongs to: subscriptions are filtered on it. */
   owner: Scalars['ID']['output'];
@@ -289,7 +320,7 @@ export type ReplyEvent = {
   /** DONE and ERROR: the final status. */
   status?: Maybe<MessageStatus>;
   stopReason?: Maybe<Scalars['String']['output']>;
-  /** DELTA: the text added since the previous event. */
+  /** DELTA and THINKING_DELTA: the text added since the previous event. */
   text?: Maybe<Scalars['String']['output']>;
   /** TITLE: the conversation's new title. */
   title?: Maybe<Scalars['String']['output']>;
@@ -298,10 +329,19 @@ export type ReplyEvent = {
 };
 
 export type ReplyEventType =
+  /** A citation added to the TEXT block at index. */
+  | 'CITATION'
+  /** Text added to the TEXT block at index (a new index starts that block). */
   | 'DELTA'
   | 'DONE'
   | 'ERROR'
-  | 'TITLE';
+  /** Text added to the THINKING block at index. */
+  | 'THINKING_DELTA'
+  | 'TITLE'
+  /** A tool's answer: block is the TOOL_RESULT block; its toolUseId names the call it answers. */
+  | 'TOOL_RESULT'
+  /** A tool call, whole, once the model finished writing its input: block is the TOOL_USE block. */
+  | 'TOOL_USE';
 
 export type SendMessageInput = {
   /** Chosen by the client (a UUID): sending the same one twice makes one turn. */

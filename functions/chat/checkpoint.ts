@@ -1,4 +1,4 @@
-// Every ~CHECKPOINT_MS, one UpdateItem writes the text published so far with its seq and extends the lease.
+// Every ~CHECKPOINT_MS, one UpdateItem writes the blocks and text published so far with their seq and extends the lease.
 // Its returned attributes carry `stopRequested`, so a stop costs no extra read.
 import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { realTimers, type Timers } from './coalescer.ts';
@@ -18,11 +18,11 @@ export function checkpointUpdate(tableName: string, key: MessageKey, snapshot: T
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: 'SET content = :content, seq = :seq, leaseUntil = :lease, updatedAt = :now, stopRequested = if_not_exists(stopRequested, :false)',
+    UpdateExpression: 'SET content = :content, blocks = :blocks, seq = :seq, leaseUntil = :lease, updatedAt = :now, stopRequested = if_not_exists(stopRequested, :false)',
     ConditionExpression: 'attribute_exists(pk) AND #status = :streaming',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
-      ':content': snapshot.content, ':seq': snapshot.seq, ':lease': now + leaseMs, ':now': new Date(now).toISOString(),
+      ':content': snapshot.content, ':blocks': snapshot.blocks, ':seq': snapshot.seq, ':lease': now + leaseMs, ':now': new Date(now).toISOString(),
       ':false': false, ':streaming': 'STREAMING',
     },
     ReturnValues: 'UPDATED_NEW',

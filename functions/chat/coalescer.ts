@@ -1,7 +1,9 @@
 // Batches the model's text deltas: the first is flushed at once (time to first token), later ones at most
 // every `flushMs`, or as soon as a batch reaches `maxChars`. While the publisher is still sending (`ready`
 // says no), a due batch waits and grows: a slow AppSync gets fewer, larger events instead of a queue
-// whose lag keeps growing. Never awaits anything: it only calls `onFlush`.
+// whose lag keeps growing. Text goes to one block at a time (the model writes blocks one after the other): text for
+// another block flushes what was buffered for the previous one, so thinking does not multiply publishes.
+// Never awaits anything: it only calls `onFlush`.
 
 export interface Timers {
   now(): number;
@@ -15,10 +17,18 @@ export const realTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** The block text goes to: the TEXT or THINKING block at `index`. */
+export interface BlockKey {
+  index: number;
+  type: 'TEXT' | 'THINKING';
+}
+
+const FIRST_TEXT: BlockKey = { index: 0, type: 'TEXT' };
+
 export interface CoalescerOptions {
   flushMs: number;
   maxChars: number;
-  onFlush(text: string): void;
+  onFlush(text: string, block: BlockKey): void;
   /** Whether a batch may go now (the publisher has nothing queued or in flight). Default: always. */
   ready?: () => boolean;
   timers?: Timers;
@@ -28,6 +38,7 @@ export class Coalescer {
   readonly #options: CoalescerOptions;
   readonly #timers: Timers;
   #buffer = '';
+  #block: BlockKey = FIRST_TEXT;
   #lastFlushAt: number | undefined;
   #timer: unknown;
   #deferred = false;
@@ -38,9 +49,14 @@ export class Coalescer {
     this.#timers = options.timers ?? realTimers;
   }
 
-  /** Adds text from the model. */
-  push(text: string): void {
+  /** Adds text from the model to `block` (default: the first TEXT block). */
+  push(text: string, block: BlockKey = FIRST_TEXT): void {
     if (text === '') return;
+    if (block.index !== this.#block.index || block.type !== this.#block.type) {
+      // Text for the previous block goes out first, at once: events stay in the order the model wrote them.
+      this.flush();
+      this.#block = block;
+    }
     this.#buffer += text;
     if (this.#lastFlushAt === undefined || this.#buffer.length >= this.#options.maxChars) {
       this.flush();
@@ -75,7 +91,7 @@ export class Coalescer {
     this.#buffer = '';
     this.#lastFlushAt = this.#timers.now();
     this.#flushes += 1;
-    this.#options.onFlush(text);
+    this.#options.onFlush(text, this.#block);
   }
 
   get flushes(): number {

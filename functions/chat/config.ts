@@ -20,6 +20,8 @@ export interface ChatConfig {
   historyTokenBudget: number;
   /** The most messages one history Query reads. */
   historyMaxMessages: number;
+  /** The most rounds of tool calls in one reply; the model call after the last round may not call tools. */
+  toolMaxIterations: number;
   /** Where Claude is called: Anthropic's API with a key, or Amazon Bedrock signed with the function's role. */
   claude: ClaudeConfig;
 }
@@ -90,6 +92,7 @@ export function readConfig(env: Env = process.env): ChatConfig {
     leaseMs: positiveInt(env, 'LEASE_MS', 30_000),
     historyTokenBudget: positiveInt(env, 'HISTORY_TOKEN_BUDGET', 50_000),
     historyMaxMessages: positiveInt(env, 'HISTORY_MAX_MESSAGES', 100),
+    toolMaxIterations: positiveInt(env, 'TOOL_MAX_ITERATIONS', 5),
     claude: claudeOf(env, region),
   };
 }

@@ -7,12 +7,15 @@ import type { Reservation } from '../../resolvers/quota.ts';
 import type { ChatEvent, MessageStatus, ReplyEvent, TokenUsage } from './event.ts';
 import { estimateTokens, usableReply } from './history.ts';
 import { isConditionFailure, type WriteCounter } from './table.ts';
+import type { StoredBlock } from './transcript.ts';
 
 export type FinalStatus = Extract<MessageStatus, 'COMPLETE' | 'STOPPED' | 'ERROR'>;
 
 export interface FinalReply {
   status: FinalStatus;
   content: string;
+  /** Every block the reply finished (a tool call without its result is kept, its status saying it did not run to the end). */
+  blocks: StoredBlock[];
   /** The seq of the DONE or ERROR event that announces this state. */
   seq: number;
   usage: TokenUsage;
@@ -41,11 +44,11 @@ async function writeMessage(event: ChatEvent, reply: FinalReply, options: Finish
     await options.db.send(new UpdateCommand({
       TableName: options.tableName,
       Key: { pk: messagesPk(event.owner, event.conversationId), sk: messageSk(event.replyId) },
-      UpdateExpression: 'SET content = :content, #status = :status, seq = :seq, #usage = :usage, stopReason = :stopReason, #error = :error, updatedAt = :now REMOVE leaseUntil',
+      UpdateExpression: 'SET content = :content, blocks = :blocks, #status = :status, seq = :seq, #usage = :usage, stopReason = :stopReason, #error = :error, updatedAt = :now REMOVE leaseUntil',
       ConditionExpression: 'attribute_exists(pk) AND #status = :streaming',
       ExpressionAttributeNames: { '#status': 'status', '#usage': 'usage', '#error': 'error' },
       ExpressionAttributeValues: {
-        ':content': reply.content, ':status': reply.status, ':seq': reply.seq, ':usage': reply.usage,
+        ':content': reply.content, ':blocks': reply.blocks, ':status': reply.status, ':seq': reply.seq, ':usage': reply.usage,
         ':stopReason': reply.stopReason, ':error': reply.error, ':now': updatedAt, ':streaming': 'STREAMING',
       },
     }));

@@ -12,6 +12,8 @@ import { createAnthropicClient, createBedrockClient, type ClaudeClient } from '.
 import { appSyncSender, credentialsFromEnv } from './publisher.ts';
 import { writeReply, type ReplySummary } from './reply.ts';
 import { createDocumentClient } from './table.ts';
+import { toolRunnerFromCatalog } from './tools/catalog.ts';
+import type { ToolRunner } from './tools/types.ts';
 
 const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? 'chat';
 const logger = new Logger({ serviceName });
@@ -23,6 +25,8 @@ const tracer = new Tracer({ serviceName, ...(process.env['AWS_XRAY_DAEMON_ADDRES
 const FINISH_MARGIN_MS = 10_000;
 
 let db: DynamoDBDocumentClient | undefined;
+/** The server tools of the bundle's catalog, their input schemas compiled once per cold start. */
+let tools: ToolRunner | undefined;
 /** The client of the cold start, kept while what it was made from (key, or region and credentials) is the same. */
 let claude: { made: string; client: ClaudeClient } | undefined;
 
@@ -47,6 +51,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
   try {
     const config = readConfig();
     db ??= createDocumentClient((client) => tracer.captureAWSv3Client(client));
+    tools ??= toolRunnerFromCatalog();
     const remaining = context?.getRemainingTimeInMillis?.();
     const summary = await writeReply(chatEvent, {
       config,
@@ -54,6 +59,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
       claude: () => claudeClient(config.claude),
       send: appSyncSender({ url: config.graphqlUrl, region: config.region, credentials: credentialsFromEnv() }),
       log,
+      ...(tools.definitions.length === 0 ? {} : { tools }),
       ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - FINISH_MARGIN_MS }),
     });
     if (summary.outcome === 'finished') {
@@ -61,6 +67,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
       metrics.addMetric('publishesPerReply', MetricUnit.Count, summary.publishes);
       metrics.addMetric('outputTokens', MetricUnit.Count, summary.usage.outputTokens);
       metrics.addMetric('retries', MetricUnit.Count, summary.retries);
+      if (summary.toolRuns > 0) metrics.addMetric('toolRuns', MetricUnit.Count, summary.toolRuns);
       if (summary.timeToFirstTokenMs !== undefined) metrics.addMetric('timeToFirstTokenMs', MetricUnit.Milliseconds, summary.timeToFirstTokenMs);
     }
     // The bench reads writes and publishes per reply from this line.

@@ -4,9 +4,14 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ReplyEvent } from './event.ts';
 
+const CITATION_FIELDS = 'type citedText documentIndex documentTitle start end';
+
+/** Subscribers receive only the fields this selection names (AppSync's rule): every field of ReplyEvent is here. */
 export const PUBLISH_MUTATION = `mutation PublishReplyEvent($input: PublishReplyEventInput!) {
   publishReplyEvent(input: $input) {
-    conversationId messageId owner seq type text title status stopReason error
+    conversationId messageId owner seq type index text title status stopReason error
+    block { index type text toolUseId name input status output isError citations { ${CITATION_FIELDS} } }
+    citation { ${CITATION_FIELDS} }
     usage { inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens }
   }
 }`;

@@ -1,5 +1,6 @@
 // One reply, start to end: claim, history, stream (coalesced publishes, checkpoints, stop), finish. Whatever
 // happens after the claim, the reply ends in the finish step: it is never left STREAMING.
+import type { MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationSk, messageSk, messagesPk, userPk } from '../../resolvers/keys.ts';
 import { Checkpointer } from './checkpoint.ts';
@@ -10,13 +11,14 @@ import type { ChatEvent, ReplyEventBody, TokenUsage } from './event.ts';
 import { NO_USAGE } from './event.ts';
 import { finalEvent, finishReply, type FinalReply, type FinalStatus } from './finish.ts';
 import { estimateTokens, loadHistory } from './history.ts';
-import { ModelStreamError, streamReply, type ClaudeClient, type StreamOutcome } from './model.ts';
-import { buildPrompt } from './prompt.ts';
+import { ModelStreamError, streamReply, type ClaudeClient, type StreamOutcome, type ToolCall } from './model.ts';
+import { buildPrompt, type ReplyRequest } from './prompt.ts';
 import { Publisher, type SendEvent } from './publisher.ts';
 import { failureReason, type RetryPolicy } from './retry.ts';
 import { WriteCounter } from './table.ts';
 import { storeTitle, titleFrom } from './title.ts';
-import { Transcript } from './transcript.ts';
+import type { ToolContext, ToolRunner } from './tools/types.ts';
+import { Transcript, type StoredBlock } from './transcript.ts';
 
 export interface ReplyLog {
   info(message: string, ...extra: Record<string, unknown>[]): void;
@@ -34,6 +36,8 @@ export interface ReplyDeps {
   /** Epoch ms by which the reply must be finished (the Lambda's timeout, less a margin). */
   deadline?: number;
   retryPolicy?: RetryPolicy;
+  /** The server tools the model may call (tools/catalog.ts); none when absent. */
+  tools?: ToolRunner;
   now?: () => number;
 }
 
@@ -47,6 +51,9 @@ export interface ReplySummary {
   publishFailures: number;
   deltas: number;
   retries: number;
+  /** Model calls (1 + the rounds of tool calls) and tool runs. */
+  modelCalls: number;
+  toolRuns: number;
   timeToFirstTokenMs?: number;
   usage: TokenUsage;
 }
@@ -83,6 +90,28 @@ function usageSoFar(usage: TokenUsage, text: string): TokenUsage {
   return { ...usage, outputTokens: Math.max(usage.outputTokens, estimateTokens(text)) };
 }
 
+/** Every model call of a tool loop is billed: its usages add up. */
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens, cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
+  };
+}
+
+/** Below this many output tokens left of the turn's reservation, another model call is not worth making. */
+const MIN_CALL_OUTPUT_TOKENS = 256;
+
+/** The blocks a tool round sends back: one tool_result per call, in the order the model made them. */
+function toolResultTurn(results: readonly { call: ToolCall; block: StoredBlock }[]): MessageParam {
+  const content: ToolResultBlockParam[] = results.map(({ call, block }) => ({
+    type: 'tool_result', tool_use_id: call.id, content: block.output ?? 'null', ...(block.isError ? { is_error: true } : {}),
+  }));
+  // The growing prefix of the loop is cached: the next call reads it instead of paying for it again ("Prompt caching").
+  const last = content.at(-1);
+  if (last) last.cache_control = { type: 'ephemeral' };
+  return { role: 'user', content };
+}
+
 export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<ReplySummary> {
   const { config, db, log } = deps;
   const now = deps.now ?? Date.now;
@@ -100,7 +129,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   const claimed = await claimReply(db, config.tableName, event, { leaseMs: config.leaseMs, now: started, writes });
   if (!claimed) {
     log.info('the reply is already taken: nothing to do');
-    return { outcome: 'duplicate', writes: writes.count, publishes: 0, publishFailures: 0, deltas: 0, retries: 0, usage: NO_USAGE };
+    return { outcome: 'duplicate', writes: writes.count, publishes: 0, publishFailures: 0, deltas: 0, retries: 0, modelCalls: 0, toolRuns: 0, usage: NO_USAGE };
   }
 
   const transcript = new Transcript();
@@ -112,7 +141,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   const coalescer = new Coalescer({
     flushMs: config.flushMs,
     maxChars: config.flushMaxChars,
-    onFlush: (text) => publish({ type: 'DELTA', text }, transcript.appendDelta(text)),
+    onFlush: (text, block) => publish({ type: block.type === 'TEXT' ? 'DELTA' : 'THINKING_DELTA', index: block.index, text }, transcript.appendDelta(block.index, block.type, text)),
     ready: () => publisher.pending === 0,
   });
   waiting.coalescer = coalescer;
@@ -132,8 +161,12 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   /** The estimated prompt, once the history is read: the conversation's next context size is counted from it. */
   let promptEstimate: number | undefined;
   let retries = 0;
+  let modelCalls = 0;
+  let toolRuns = 0;
   let timeToFirstTokenMs: number | undefined;
   let outcome: StreamOutcome | undefined;
+  /** What every model call of the reply used, added up. */
+  let used: TokenUsage = NO_USAGE;
   let failure: unknown;
 
   try {
@@ -151,20 +184,32 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
       promptEstimate = history.reduce((sum, message) => sum + estimateTokens(message.content), estimateTokens(conversation.systemPrompt ?? ''));
       // No more output than the turn reserved of the day's quota, so a reply can't cross it by more (resolvers/quota.ts).
       const maxTokens = Math.min(config.maxTokens, claimed.reservation?.outputTokens ?? config.maxTokens);
-      outcome = await streamReply(client, buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history }), {
-        signal: abort.signal,
-        ...(deps.retryPolicy ? { policy: deps.retryPolicy } : {}),
-        onText: (text) => {
+      const request = buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history });
+      const toolContext: ToolContext = {
+        owner: event.owner, userToken: event.userToken, graphqlUrl: config.graphqlUrl, signal: abort.signal, now,
+      };
+      const loop = await toolLoop(client, request, {
+        tools: deps.tools, maxRounds: config.toolMaxIterations, maxTokens, toolContext, transcript, coalescer, publish,
+        signal: abort.signal, retryPolicy: deps.retryPolicy,
+        onFirstOutput: () => {
           timeToFirstTokenMs ??= now() - started;
-          coalescer.push(text);
         },
         onRetry: (attempt, delayMs, error) => {
           retries += 1;
           log.warn('the model failed before its first token; retrying', { attempt, delayMs, reason: failureReason(error) });
         },
+        onCall: (usage) => {
+          modelCalls += 1;
+          used = addUsage(used, usage);
+        },
+        onToolRun: () => {
+          toolRuns += 1;
+        },
       });
+      outcome = { ...loop, usage: used };
     }
   } catch (error) {
+    if (error instanceof ModelStreamError) used = addUsage(used, error.usage);
     failure = error;
   }
 
@@ -173,7 +218,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   clearTimeout(deadlineTimer);
   await checkpointer.stop();
   await titling;
-  const reply = finalReply(transcript, outcome, failure, interruption, log);
+  const reply = finalReply(transcript, outcome, used, failure, interruption, log);
   try {
     await finishReply(event, reply, { db, tableName: config.tableName, now: now(), writes, log, reservation: claimed.reservation, promptEstimate });
   } finally {
@@ -182,32 +227,127 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   }
   return {
     outcome: 'finished', status: reply.status, writes: writes.count, publishes: publisher.published, publishFailures: publisher.failed,
-    deltas: coalescer.flushes, retries, usage: reply.usage, ...(timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs }),
+    deltas: coalescer.flushes, retries, modelCalls, toolRuns, usage: reply.usage, ...(timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs }),
   };
 }
 
+interface LoopOptions {
+  tools: ToolRunner | undefined;
+  /** The most rounds of tool calls; the call after the last round is made with tool_choice none. */
+  maxRounds: number;
+  /** The output tokens the whole reply may use. */
+  maxTokens: number;
+  toolContext: ToolContext;
+  transcript: Transcript;
+  coalescer: Coalescer;
+  publish: (body: ReplyEventBody, seq: number) => void;
+  signal: AbortSignal;
+  retryPolicy: RetryPolicy | undefined;
+  onFirstOutput: () => void;
+  onRetry: (attempt: number, delayMs: number, error: unknown) => void;
+  /** Each model call's usage, as it ends (a failed call's comes with its ModelStreamError). */
+  onCall: (usage: TokenUsage) => void;
+  onToolRun: () => void;
+}
+
+/**
+ * The model's tool loop: call the model; when it stops to use tools, run them (in parallel: the API allows several
+ * calls in one turn), publish and record their results, and call it again with them. Every event goes through the
+ * transcript, so a checkpoint at any moment holds every block finished so far. Ends when the model ends its turn,
+ * a stop or the deadline aborts the signal, or the output tokens run out.
+ */
+async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: LoopOptions): Promise<Omit<StreamOutcome, 'usage'>> {
+  const { transcript, coalescer, publish } = options;
+  const definitions = options.tools?.definitions ?? [];
+  const messages: MessageParam[] = [...request.messages];
+  let outputUsed = 0;
+  for (let round = 0; ; round++) {
+    // This call's block i is the reply's block offset + i: indices run on across the loop.
+    const offset = transcript.nextIndex;
+    const calls: { index: number; call: ToolCall }[] = [];
+    const tools = definitions.length === 0 ? {} : { tools: definitions, tool_choice: round < options.maxRounds ? { type: 'auto' as const } : { type: 'none' as const } };
+    let result: StreamOutcome;
+    try {
+      result = await streamReply(client, { ...request, ...tools, messages, max_tokens: options.maxTokens - outputUsed }, {
+        signal: options.signal,
+        ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+        onText: (index, text) => {
+          options.onFirstOutput();
+          coalescer.push(text, { index: offset + index, type: 'TEXT' });
+        },
+        onThinking: (index, text) => {
+          options.onFirstOutput();
+          coalescer.push(text, { index: offset + index, type: 'THINKING' });
+        },
+        onSignature: (index, signature) => {
+          coalescer.flush();
+          transcript.setSignature(offset + index, signature);
+        },
+        onCitation: (index, citation) => {
+          coalescer.flush();
+          publish({ type: 'CITATION', index: offset + index, citation }, transcript.addCitation(offset + index, citation));
+        },
+        onToolUse: (index, call) => {
+          options.onFirstOutput();
+          coalescer.flush();
+          const block: StoredBlock = { index: offset + index, type: 'TOOL_USE', toolUseId: call.id, name: call.name, input: JSON.stringify(call.input), status: 'RUNNING' };
+          publish({ type: 'TOOL_USE', block }, transcript.addBlock(block));
+          calls.push({ index: offset + index, call });
+        },
+        onRetry: options.onRetry,
+      });
+    } catch (error) {
+      if (error instanceof ModelStreamError) options.onCall(error.usage);
+      throw error;
+    }
+    options.onCall(result.usage);
+    outputUsed += result.usage.outputTokens;
+    const wantsTools = result.completed && result.stopReason === 'tool_use' && calls.length > 0 && options.tools !== undefined;
+    if (!wantsTools || options.signal.aborted) return result;
+    coalescer.flush();
+    const runner = options.tools as ToolRunner;
+    const outcomes = await Promise.all(calls.map(({ call }) => {
+      options.onToolRun();
+      return runner.run(call, options.toolContext);
+    }));
+    const results = calls.map(({ call }, k) => {
+      const outcome = outcomes[k] as (typeof outcomes)[number];
+      const block: StoredBlock = { index: transcript.nextIndex, type: 'TOOL_RESULT', toolUseId: call.id, output: JSON.stringify(outcome.output), isError: outcome.isError };
+      transcript.setToolStatus(call.id, outcome.isError ? 'ERROR' : 'COMPLETE');
+      publish({ type: 'TOOL_RESULT', block }, transcript.addBlock(block));
+      return { call, block };
+    });
+    // A stop during the tools keeps their results (finished blocks) and calls the model no more.
+    if (options.signal.aborted) return { ...result, completed: false };
+    if (options.maxTokens - outputUsed < MIN_CALL_OUTPUT_TOKENS) return { ...result, stopReason: 'max_tokens' };
+    messages.push({ role: 'assistant', content: result.content }, toolResultTurn(results));
+  }
+}
+
 /** The final state from how the stream ended. Takes the DONE/ERROR event's seq. */
-function finalReply(transcript: Transcript, outcome: StreamOutcome | undefined, failure: unknown, interruption: Interruption | undefined, log: ReplyLog): FinalReply {
-  const content = transcript.text;
-  const base = { content, seq: transcript.nextSeq() };
+function finalReply(transcript: Transcript, outcome: Omit<StreamOutcome, 'content'> | undefined, used: TokenUsage, failure: unknown, interruption: Interruption | undefined, log: ReplyLog): FinalReply {
+  const { content, blocks } = transcript.snapshot();
+  // A tool call still RUNNING never got its result (a stop, a failure, the deadline): it ended in error.
+  for (const block of blocks) if (block.type === 'TOOL_USE' && block.status === 'RUNNING') block.status = 'ERROR';
+  const base = { content, blocks, seq: transcript.nextSeq() };
   if (failure !== undefined) {
-    const usage = usageSoFar(failure instanceof ModelStreamError ? failure.usage : NO_USAGE, content);
+    const usage = usageSoFar(used, content);
     if (failure instanceof ModelStreamError) {
       const reason = failureReason(failure.cause);
       log.warn('the model failed', { reason, afterFirstToken: failure.afterFirstToken, error: failure.message });
-      return { ...base, status: 'ERROR', usage, stopReason: null, error: failure.afterFirstToken ? MESSAGES.midReply(reason) : MESSAGES.noAnswer(reason) };
+      const afterOutput = failure.afterFirstToken || blocks.length > 0;
+      return { ...base, status: 'ERROR', usage, stopReason: null, error: afterOutput ? MESSAGES.midReply(reason) : MESSAGES.noAnswer(reason) };
     }
     log.error('the reply failed', { error: failure instanceof Error ? (failure.stack ?? failure.message) : JSON.stringify(failure) });
     return { ...base, status: 'ERROR', usage, stopReason: null, error: MESSAGES.internal };
   }
-  const usage = outcome ? outcome.usage : NO_USAGE;
-  if (outcome?.completed) return { ...base, status: 'COMPLETE', usage, stopReason: outcome.stopReason, error: null };
+  if (outcome?.completed) return { ...base, status: 'COMPLETE', usage: used, stopReason: outcome.stopReason, error: null };
   switch (interruption) {
     case 'deadline':
-      return { ...base, status: 'ERROR', usage: usageSoFar(usage, content), stopReason: null, error: MESSAGES.deadline };
+      return { ...base, status: 'ERROR', usage: usageSoFar(used, content), stopReason: null, error: MESSAGES.deadline };
     case 'lost':
-      return { ...base, status: 'ERROR', usage: usageSoFar(usage, content), stopReason: null, error: MESSAGES.lost };
+      return { ...base, status: 'ERROR', usage: usageSoFar(used, content), stopReason: null, error: MESSAGES.lost };
     default:
-      return { ...base, status: 'STOPPED', usage: usageSoFar(usage, content), stopReason: 'stop_requested', error: null };
+      return { ...base, status: 'STOPPED', usage: usageSoFar(used, content), stopReason: 'stop_requested', error: null };
   }
 }

@@ -294,6 +294,14 @@ describe('invokeChat', () => {
     });
   });
 
+  it('passes the caller\'s own token along, for tools that call the API as the caller', () => {
+    const ctx = contextOf({ arguments: input(), stash: { turn: storedTurn }, prev: { result: storedTurn }, request: { headers: { authorization: 'the-caller-token' } } });
+
+    expect((invokeChat.request(ctx) as { payload: Record<string, unknown> }).payload).toStrictEqual({
+      owner: SUB, conversationId: CONVERSATION_ID, replyId: REPLY_ID, userMessageId: MESSAGE_ID, userToken: 'the-caller-token',
+    });
+  });
+
   it('ends the pipeline with the stored turn when the message is a duplicate', () => {
     const ctx = contextOf({ arguments: input(), stash: { duplicate: true }, prev: { result: storedTurn } });
 

@@ -35,6 +35,8 @@ export interface ChatHarness {
   db: DynamoDBDocumentClient;
   tableName: string;
   owner: string;
+  /** The signed-in user's ID token, as sendMessage would pass it to the function (`userToken`). */
+  idToken: string;
   handler: Handler;
   /** The stand-in answering now; `useStandIn` swaps in one with other pacing. */
   standIn: ClaudeStandIn;
@@ -49,8 +51,11 @@ export interface ChatHarness {
   stop(): Promise<void>;
 }
 
+const CITATION = 'type citedText documentIndex documentTitle start end';
 const ON_REPLY_EVENT = `subscription ($conversationId: ID!) { onReplyEvent(conversationId: $conversationId) {
-  conversationId messageId owner seq type text title status stopReason error
+  conversationId messageId owner seq type index text title status stopReason error
+  block { index type text toolUseId name input status output isError citations { ${CITATION} } }
+  citation { ${CITATION} }
   usage { inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens } } }`;
 
 export async function startChatHarness(env: Record<string, string> = {}): Promise<ChatHarness> {
@@ -126,7 +131,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item ?? {};
 
   return {
-    sandbox, db, tableName, owner: user.sub, handler, seedTurn, subscribe, read,
+    sandbox, db, tableName, owner: user.sub, idToken: user.idToken, handler, seedTurn, subscribe, read,
     get standIn() {
       return claude.standIn;
     },

@@ -116,4 +116,22 @@ describe('Coalescer while the publisher is behind', () => {
 
     expect(flushed).toEqual(['a']);
   });
+
+  it('batches thinking like text, and flushes a block before text for the next one', () => {
+    const timers = manualTimers();
+    const flushed: { text: string; index: number; type: string }[] = [];
+    const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text, block) => flushed.push({ text, ...block }), timers });
+
+    coalescer.push('Let me', { index: 0, type: 'THINKING' });
+    coalescer.push(' think', { index: 0, type: 'THINKING' });
+    coalescer.push(' about', { index: 0, type: 'THINKING' });
+    coalescer.push('The answer', { index: 1, type: 'TEXT' });
+    timers.advance(100);
+
+    expect(flushed).toEqual([
+      { text: 'Let me', index: 0, type: 'THINKING' },
+      { text: ' think about', index: 0, type: 'THINKING' },
+      { text: 'The answer', index: 1, type: 'TEXT' },
+    ]);
+  });
 });

@@ -45,6 +45,19 @@ describe('the invocation event', () => {
     expect(() => parseChatEvent({ owner: 'o' })).toThrow(InvalidEventError);
     expect(() => parseChatEvent(null)).toThrow(InvalidEventError);
   });
+
+  it('keeps the sender\'s token when the invocation carries one, and refuses one that is not a string', () => {
+    const event = { owner: 'o', conversationId: 'c', replyId: 'r', userMessageId: 'u' };
+
+    expect(parseChatEvent({ ...event, userToken: 'jwt' })).toEqual({ ...event, userToken: 'jwt' });
+    expect(() => parseChatEvent({ ...event, userToken: 42 })).toThrow(/userToken that is not a string/);
+  });
+
+  it('bounds the tool loop at five rounds unless TOOL_MAX_ITERATIONS says otherwise', () => {
+    expect(readConfig(base).toolMaxIterations).toBe(5);
+    expect(readConfig({ ...base, TOOL_MAX_ITERATIONS: '2' }).toolMaxIterations).toBe(2);
+    expect(() => readConfig({ ...base, TOOL_MAX_ITERATIONS: '0' })).toThrow(/TOOL_MAX_ITERATIONS must be a positive integer/);
+  });
 });
 
 describe('titleFrom', () => {

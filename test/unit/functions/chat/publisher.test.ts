@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ReplyEvent } from '../../../../functions/chat/event.ts';
 import { credentialsFromEnv, Publisher } from '../../../../functions/chat/publisher.ts';
 
-const delta = (seq: number): ReplyEvent => ({ conversationId: 'c', messageId: 'm', owner: 'o', seq, type: 'DELTA', text: String(seq) });
+const delta = (seq: number): ReplyEvent => ({ conversationId: 'c', messageId: 'm', owner: 'o', seq, type: 'DELTA', index: 0, text: String(seq) });
 
 describe('Publisher', () => {
   it('sends one event at a time, in order, without making the caller wait', async () => {
