@@ -5,6 +5,7 @@ import { raiseDataSourceError } from './errors.ts';
 import { callerSub } from './identity.ts';
 import { conversationSk, recencySk, userPk } from './keys.ts';
 import type { Conversation, MutationCreateConversationArgs } from './schema-types.ts';
+import { maxOutputTokens } from './quota.ts';
 import { estimateTokens } from './tokens.ts';
 import { MAX_SYSTEM_PROMPT_CHARS, MAX_TITLE_CHARS, optionalText } from './validation.ts';
 
@@ -19,11 +20,13 @@ export function request(ctx: Context<MutationCreateConversationArgs>) {
   const id = util.autoUlid();
   const now = util.time.nowISO8601();
   const systemPrompt = optionalText(input.systemPrompt, 'systemPrompt', MAX_SYSTEM_PROMPT_CHARS);
+  const thinkingBudgetTokens = thinkingBudget(input.thinkingBudgetTokens, maxOutputTokens(ctx.env));
   const item = {
     id,
     title: optionalText(input.title, 'title', MAX_TITLE_CHARS),
     model,
     systemPrompt,
+    thinkingBudgetTokens,
     createdAt: now,
     updatedAt: now,
     messageCount: 0,
@@ -33,6 +36,17 @@ export function request(ctx: Context<MutationCreateConversationArgs>) {
     gsi1sk: recencySk(now, id),
   };
   return ddb.put<Record<string, unknown>>({ key: { pk: userPk(sub), sk: conversationSk(id) }, item, condition: { pk: { attributeExists: false } } });
+}
+
+/** The Messages API's rule for extended thinking: budget_tokens at least 1024 and below max_tokens. */
+const MIN_THINKING_BUDGET = 1024;
+
+function thinkingBudget(value: number | null | undefined, maxTokens: number): number | null {
+  if (value === null || value === undefined) return null;
+  if (value < MIN_THINKING_BUDGET || value >= maxTokens) {
+    util.error(`thinkingBudgetTokens must be at least ${MIN_THINKING_BUDGET} and less than ${maxTokens} (the most output tokens a reply may use); got ${value}.`, 'ValidationError');
+  }
+  return value;
 }
 
 export function response(ctx: Context<MutationCreateConversationArgs>): Conversation {

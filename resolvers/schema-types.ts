@@ -90,6 +90,8 @@ export type Conversation = {
   messageCount: Scalars['Int']['output'];
   model: Scalars['String']['output'];
   systemPrompt?: Maybe<Scalars['String']['output']>;
+  /** Extended thinking: the tokens Claude may think with before each answer; null when thinking is off. */
+  thinkingBudgetTokens?: Maybe<Scalars['Int']['output']>;
   title?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['AWSDateTime']['output'];
 };
@@ -102,6 +104,8 @@ export type ConversationPage = {
 export type CreateConversationInput = {
   model?: InputMaybe<Scalars['String']['input']>;
   systemPrompt?: InputMaybe<Scalars['String']['input']>;
+  /** Turns extended thinking on: at least 1024, and less than the most output tokens a reply may use (MAX_TOKENS, 4096 by default). */
+  thinkingBudgetTokens?: InputMaybe<Scalars['Int']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
 

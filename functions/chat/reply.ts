@@ -65,13 +65,14 @@ interface Conversation {
   title?: string | null;
   model?: string;
   systemPrompt?: string | null;
+  thinkingBudgetTokens?: number | null;
 }
 
 async function loadConversation(db: DynamoDBDocumentClient, tableName: string, event: ChatEvent): Promise<Conversation> {
   const answer = await db.send(new GetCommand({
     TableName: tableName,
     Key: { pk: userPk(event.owner), sk: conversationSk(event.conversationId) },
-    ProjectionExpression: 'title, model, systemPrompt',
+    ProjectionExpression: 'title, model, systemPrompt, thinkingBudgetTokens',
   }));
   if (!answer.Item) throw new Error('the conversation no longer exists');
   return answer.Item as Conversation;
@@ -100,6 +101,19 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
 
 /** Below this many output tokens left of the turn's reservation, another model call is not worth making. */
 const MIN_CALL_OUTPUT_TOKENS = 256;
+
+/** The Messages API's floor for extended thinking's budget_tokens, which must also stay below max_tokens. */
+const MIN_THINKING_BUDGET = 1024;
+
+/**
+ * The thinking parameter of a call that may write `maxTokens`: the conversation's budget, lowered to fit below
+ * max_tokens; undefined when thinking is off or no budget of at least 1024 fits.
+ */
+export function thinkingFor(budget: number | undefined, maxTokens: number): { type: 'enabled'; budget_tokens: number } | undefined {
+  if (budget === undefined) return undefined;
+  const fitting = Math.min(budget, maxTokens - 1);
+  return fitting >= MIN_THINKING_BUDGET ? { type: 'enabled', budget_tokens: fitting } : undefined;
+}
 
 /** The blocks a tool round sends back: one tool_result per call, in the order the model made them. */
 function toolResultTurn(results: readonly { call: ToolCall; block: StoredBlock }[]): MessageParam {
@@ -189,7 +203,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
         owner: event.owner, userToken: event.userToken, graphqlUrl: config.graphqlUrl, signal: abort.signal, now,
       };
       const loop = await toolLoop(client, request, {
-        tools: deps.tools, maxRounds: config.toolMaxIterations, maxTokens, toolContext, transcript, coalescer, publish,
+        tools: deps.tools, maxRounds: config.toolMaxIterations, maxTokens, thinkingBudget: conversation.thinkingBudgetTokens ?? undefined, toolContext, transcript, coalescer, publish,
         signal: abort.signal, retryPolicy: deps.retryPolicy,
         onFirstOutput: () => {
           timeToFirstTokenMs ??= now() - started;
@@ -237,6 +251,8 @@ interface LoopOptions {
   maxRounds: number;
   /** The output tokens the whole reply may use. */
   maxTokens: number;
+  /** Extended thinking's budget per model call; undefined when the conversation has thinking off. */
+  thinkingBudget: number | undefined;
   toolContext: ToolContext;
   transcript: Transcript;
   coalescer: Coalescer;
@@ -266,9 +282,11 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
     const offset = transcript.nextIndex;
     const calls: { index: number; call: ToolCall }[] = [];
     const tools = definitions.length === 0 ? {} : { tools: definitions, tool_choice: round < options.maxRounds ? { type: 'auto' as const } : { type: 'none' as const } };
+    const maxTokens = options.maxTokens - outputUsed;
+    const thinking = thinkingFor(options.thinkingBudget, maxTokens);
     let result: StreamOutcome;
     try {
-      result = await streamReply(client, { ...request, ...tools, messages, max_tokens: options.maxTokens - outputUsed }, {
+      result = await streamReply(client, { ...request, ...tools, ...(thinking ? { thinking } : {}), messages, max_tokens: maxTokens }, {
         signal: options.signal,
         ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
         onText: (index, text) => {
@@ -319,7 +337,9 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
     });
     // A stop during the tools keeps their results (finished blocks) and calls the model no more.
     if (options.signal.aborted) return { ...result, completed: false };
-    if (options.maxTokens - outputUsed < MIN_CALL_OUTPUT_TOKENS) return { ...result, stopReason: 'max_tokens' };
+    const left = options.maxTokens - outputUsed;
+    // Thinking can't be turned off in the middle of a tool loop (the API refuses it): no budget left, no next call.
+    if (left < MIN_CALL_OUTPUT_TOKENS || (thinking !== undefined && thinkingFor(options.thinkingBudget, left) === undefined)) return { ...result, stopReason: 'max_tokens' };
     messages.push({ role: 'assistant', content: result.content }, toolResultTurn(results));
   }
 }

@@ -33,7 +33,7 @@ describe('createConversation', () => {
       operation: 'PutItem',
       key: { pk: OWNER, sk: S(`CONV#${id}`) },
       attributeValues: {
-        id: S(id), title: { NULL: null }, model: S('claude-sonnet-4-6'), systemPrompt: { NULL: null },
+        id: S(id), title: { NULL: null }, model: S('claude-sonnet-4-6'), systemPrompt: { NULL: null }, thinkingBudgetTokens: { NULL: null },
         createdAt: S(NOW_ISO), updatedAt: S(NOW_ISO), messageCount: { N: 0 }, contextTokens: { N: 0 }, gsi1pk: OWNER, gsi1sk: S(`${NOW_ISO}#${id}`),
       },
       condition: PK_ABSENT,
@@ -80,6 +80,25 @@ describe('createConversation', () => {
     const error = resolverErrorOf(() => createConversation.request(ctx));
 
     expect(error).toMatchObject({ errorType: 'ValidationError', message: "model 'claude-haiku-4-5' is not offered by this API; choose one of: claude-sonnet-4-6." });
+  });
+
+  it('turns extended thinking on with the budget of the input', () => {
+    const ctx = contextOf({ arguments: { input: { thinkingBudgetTokens: 2048 } } });
+
+    const { attributeValues } = createConversation.request(ctx) as unknown as PutRequest;
+
+    expect(attributeValues['thinkingBudgetTokens']).toStrictEqual({ N: 2048 });
+  });
+
+  it.each([
+    [1023, 'thinkingBudgetTokens must be at least 1024 and less than 4096 (the most output tokens a reply may use); got 1023.'],
+    [4096, 'thinkingBudgetTokens must be at least 1024 and less than 4096 (the most output tokens a reply may use); got 4096.'],
+  ])('refuses a thinking budget of %i, as the Messages API would', (budget, message) => {
+    const ctx = contextOf({ arguments: { input: { thinkingBudgetTokens: budget } } });
+
+    const error = resolverErrorOf(() => createConversation.request(ctx));
+
+    expect(error).toMatchObject({ errorType: 'ValidationError', message });
   });
 
   it('refuses a title over 200 characters', () => {

@@ -42,7 +42,7 @@ export interface ChatHarness {
   standIn: ClaudeStandIn;
   useStandIn(tokensPerSecond: number): ClaudeStandIn;
   seedTurn(options: {
-    content: string; title?: string | null; systemPrompt?: string; model?: string; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[];
+    content: string; title?: string | null; systemPrompt?: string; model?: string; thinkingBudgetTokens?: number; earlier?: { role: 'USER' | 'ASSISTANT'; content: string; status?: string }[];
     /** What sendMessage reserved of the day's quota for this reply (the reply item's `reservation`). */
     reservation?: { day: string; tokens: number; outputTokens: number };
   }): Promise<Turn>;
@@ -103,7 +103,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     const conversationKey = { pk: userPk(user.sub), sk: conversationSk(conversationId) };
     await db.send(new PutCommand({ TableName: tableName, Item: {
       ...conversationKey, id: conversationId, title: options.title === undefined ? 'A conversation' : options.title, model: options.model ?? 'claude-sonnet-4-6',
-      systemPrompt: options.systemPrompt ?? null, createdAt: now, updatedAt: now, messageCount: (options.earlier?.length ?? 0) + 2, activeReplyId: replyId,
+      systemPrompt: options.systemPrompt ?? null, thinkingBudgetTokens: options.thinkingBudgetTokens ?? null, createdAt: now, updatedAt: now, messageCount: (options.earlier?.length ?? 0) + 2, activeReplyId: replyId,
       gsi1pk: userPk(user.sub), gsi1sk: recencySk(now, conversationId),
     } }));
     return { owner: user.sub, conversationId, replyId, userMessageId, conversationKey, replyKey: { pk, sk: messageSk(replyId) } };

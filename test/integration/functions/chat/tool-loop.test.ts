@@ -154,3 +154,48 @@ describe('the tool loop', () => {
     expect(JSON.stringify(stored)).not.toContain(chat.idToken);
   });
 });
+
+describe('extended thinking', () => {
+  it('streams thinking as THINKING_DELTA events, batched, and keeps its signature out of every event', async () => {
+    const turn = await chat.seedTurn({ content: 'Think first. [[standin:think]]', thinkingBudgetTokens: 2048 });
+    const log = await chat.subscribe(turn.conversationId);
+
+    const summary = await chat.handler({ ...turn, userToken: chat.idToken });
+    await log.waitFor((event) => event.type === 'DONE', 'DONE');
+
+    expect(summary.status).toBe('COMPLETE');
+    const thinking = log.events.filter((event) => event.type === 'THINKING_DELTA');
+    expect(thinking.length).toBeGreaterThan(0);
+    expect(thinking.every((event) => (event as { index?: number }).index === 0)).toBe(true);
+    const stored = await chat.read(turn.replyKey);
+    const blocks = stored['blocks'] as { index: number; type: string; text?: string; signature?: string }[];
+    expect(blocks[0]).toMatchObject({ index: 0, type: 'THINKING', signature: expect.any(String) });
+    expect(thinking.map((event) => (event as { text: string }).text).join('')).toBe(blocks[0]?.text);
+    // Batched by the coalescer like text: far fewer events than the stand-in's thinking deltas.
+    expect(thinking.length).toBeLessThan((blocks[0]?.text ?? '').split(' ').length);
+    expect(JSON.stringify(log.events)).not.toContain(blocks[0]?.signature);
+    expect(stored['content']).toBe(blocks.filter((block) => block.type === 'TEXT').map((block) => block.text).join('\n\n'));
+  });
+
+  it('sends the signed thinking back in the tool loop, as the API requires, and the loop completes', async () => {
+    const turn = await chat.seedTurn({ content: 'Think, then look. [[standin:think]] [[standin:tool=current_time {"timeZone":"UTC"}]]', thinkingBudgetTokens: 1024 });
+
+    const summary = await chat.handler({ ...turn, userToken: chat.idToken });
+
+    // The stand-in refuses a tool loop whose assistant turn does not open with its own signed thinking block.
+    expect(summary).toMatchObject({ status: 'COMPLETE', modelCalls: 2, toolRuns: 1 });
+    const blocks = (await chat.read(turn.replyKey))['blocks'] as { type: string; text?: string }[];
+    expect(blocks[0]?.type).toBe('THINKING');
+    expect(blocks.map((block) => block.type)).toContain('TOOL_RESULT');
+    expect(blocks.at(-1)?.text).toContain('Tool current_time returned:');
+  });
+
+  it('leaves thinking off when the conversation has no budget, though the message asks for it', async () => {
+    const turn = await chat.seedTurn({ content: 'Think first. [[standin:think]]' });
+
+    await chat.handler({ ...turn, userToken: chat.idToken });
+
+    const blocks = (await chat.read(turn.replyKey))['blocks'] as { type: string }[];
+    expect(blocks.map((block) => block.type)).toEqual(['TEXT']);
+  });
+});
