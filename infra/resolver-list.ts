@@ -36,13 +36,20 @@ export const RESOLVERS: ResolverSpec[] = [
       step('invokeChat', 'chat'),
     ],
   },
-  { typeName: 'Mutation', fieldName: 'stopReply', dataSource: 'none', pipeline: [step('loadConversation', 'table'), step('requestStop', 'table')] },
+  {
+    typeName: 'Mutation', fieldName: 'stopReply', dataSource: 'none',
+    pipeline: [step('loadConversation', 'table'), step('requestStop', 'table'), step('resumeReply', 'table'), step('resumeChat', 'chat')],
+  },
   {
     typeName: 'Mutation', fieldName: 'regenerateReply', dataSource: 'none',
     pipeline: [
       step('loadConversation', 'table'), step('checkActiveReply', 'table'), step('findLastReply', 'table'), step('checkQuota', 'table'), step('writeRegeneration', 'table'),
       step('invokeChat', 'chat'),
     ],
+  },
+  {
+    typeName: 'Mutation', fieldName: 'submitToolResult', dataSource: 'none',
+    pipeline: [step('loadReply', 'table'), step('storeToolResult', 'table'), step('resumeReply', 'table'), step('resumeChat', 'chat')],
   },
   { typeName: 'Mutation', fieldName: 'startDeviceSession', dataSource: 'table' },
   { typeName: 'Mutation', fieldName: 'endDeviceSession', dataSource: 'table' },

@@ -38,6 +38,11 @@ export class ChatApiStack extends Stack {
     // Resolvers name the table in batch and transaction requests; health reports the region.
     api.addEnvironmentVariable('TABLE_NAME', table.tableName);
     api.addEnvironmentVariable('REGION', this.region);
+    // sendMessage refuses a client tool named as one of these (resolvers/client-tools.ts); an empty value is refused.
+    const serverTools = tools.map((tool) => tool.name).join(',');
+    // AppSync's environment variables hold at most 512 characters each.
+    if (serverTools.length > 512) throw new Error(`The tools' names take ${serverTools.length} characters together; AppSync's SERVER_TOOLS variable holds 512. Declare fewer tools or shorter names.`);
+    if (serverTools !== '') api.addEnvironmentVariable('SERVER_TOOLS', serverTools);
     const functions = new ChatFunctions(this, 'Functions', { config, table: itable, api, userPool: auth.userPool, entries: props.entries ?? DEFAULT_ENTRIES, tools });
 
     new ChatResolvers(this, 'Resolvers', {

@@ -40,6 +40,15 @@ export type CitationInput = {
   type: Scalars['String']['input'];
 };
 
+/** A tool the front end answers, described as the Messages API describes a tool. */
+export type ClientToolInput = {
+  description: Scalars['String']['input'];
+  /** A JSON Schema of type object for the tool's input. */
+  inputSchema: Scalars['AWSJSON']['input'];
+  /** Letters, digits, _ and -, at most 64; unique among the API's own tools and the others given. */
+  name: Scalars['String']['input'];
+};
+
 /** One block of a message. Which fields are set depends on type. */
 export type ContentBlock = {
   /** TEXT. */
@@ -177,6 +186,8 @@ export type MessageRole =
   | 'USER';
 
 export type MessageStatus =
+  /** The reply called a tool of the client (sendMessage's clientTools): it goes on once submitToolResult has answered every call its TOOL_USE blocks mark AWAITING_RESULT. */
+  | 'AWAITING_TOOL_RESULT'
   | 'COMPLETE'
   | 'ERROR'
   | 'INTERRUPTED'
@@ -199,6 +210,8 @@ export type Mutation = {
   startDeviceSession: DeviceSession;
   /** Asks the reply in flight to stop; it ends STOPPED with its text kept. */
   stopReply: Message;
+  /** Answers a client tool's call of the reply that awaits it; once every call is answered the reply goes on. Sending the same answer again returns the reply as it is and changes nothing, even after it went on. */
+  submitToolResult: Message;
 };
 
 
@@ -245,6 +258,11 @@ export type MutationStartDeviceSessionArgs = {
 
 export type MutationStopReplyArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationSubmitToolResultArgs = {
+  input: SubmitToolResultInput;
 };
 
 export type PublishReplyEventInput = {
@@ -350,6 +368,8 @@ export type ReplyEventType =
 export type SendMessageInput = {
   /** Chosen by the client (a UUID): sending the same one twice makes one turn. */
   clientMessageId: Scalars['ID']['input'];
+  /** Tools the front end runs itself: when the model calls one, the reply waits (AWAITING_TOOL_RESULT) for submitToolResult. */
+  clientTools?: InputMaybe<Array<ClientToolInput>>;
   content: Scalars['String']['input'];
   conversationId: Scalars['ID']['input'];
 };
@@ -361,6 +381,17 @@ export type SendMessageResult = {
 
 export type StartDeviceSessionInput = {
   deviceName: Scalars['String']['input'];
+};
+
+export type SubmitToolResultInput = {
+  conversationId: Scalars['ID']['input'];
+  isError?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The reply that called the tool (the TOOL_USE event's messageId). */
+  messageId: Scalars['ID']['input'];
+  /** What the tool gave (any JSON); on failure, what went wrong, with isError true. */
+  output: Scalars['AWSJSON']['input'];
+  /** The TOOL_USE block's toolUseId. */
+  toolUseId: Scalars['String']['input'];
 };
 
 export type Subscription = {
@@ -387,6 +418,8 @@ export type TokenUsageInput = {
 };
 
 export type ToolUseStatus =
+  /** A client tool's call: the front end runs it and answers with submitToolResult. */
+  | 'AWAITING_RESULT'
   | 'COMPLETE'
   | 'ERROR'
   | 'RUNNING';

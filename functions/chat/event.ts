@@ -14,6 +14,8 @@ export interface ChatEvent {
    * (functions/chat/tools/graphql.ts). Never logged and never written to a table.
    */
   userToken?: string;
+  /** Set by submitToolResult and stopReply for a reply that awaited client tools: go on from its stored blocks. */
+  resume?: boolean;
 }
 
 export class InvalidEventError extends Error {
@@ -37,6 +39,7 @@ export function parseChatEvent(value: unknown): ChatEvent {
   return {
     owner: field('owner'), conversationId: field('conversationId'), replyId: field('replyId'), userMessageId: field('userMessageId'),
     ...(token === undefined ? {} : { userToken: token }),
+    ...(record['resume'] === true ? { resume: true } : {}),
   };
 }
 

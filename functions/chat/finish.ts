@@ -9,7 +9,8 @@ import { estimateTokens, usableReply } from './history.ts';
 import { isConditionFailure, type WriteCounter } from './table.ts';
 import type { StoredBlock } from './transcript.ts';
 
-export type FinalStatus = Extract<MessageStatus, 'COMPLETE' | 'STOPPED' | 'ERROR'>;
+/** How an invocation leaves the reply: ended, or paused until the client tools it called are answered. */
+export type FinalStatus = Extract<MessageStatus, 'COMPLETE' | 'STOPPED' | 'ERROR' | 'AWAITING_TOOL_RESULT'>;
 
 export interface FinalReply {
   status: FinalStatus;
@@ -18,7 +19,10 @@ export interface FinalReply {
   blocks: StoredBlock[];
   /** The seq of the DONE or ERROR event that announces this state. */
   seq: number;
+  /** What this invocation spent: added to the day's usage. */
   usage: TokenUsage;
+  /** What the whole reply spent, when it was resumed after client tools (the earlier invocations' usage and this). */
+  messageUsage?: TokenUsage;
   stopReason: string | null;
   error: string | null;
 }
@@ -40,16 +44,21 @@ export interface FinishOptions {
 
 async function writeMessage(event: ChatEvent, reply: FinalReply, options: FinishOptions, updatedAt: string): Promise<void> {
   options.writes.add();
+  // A paused reply starts an empty map for submitToolResult's answers; its reservation is settled now (addUsage), so
+  // the resumed invocation finds none to settle twice.
+  const paused = reply.status === 'AWAITING_TOOL_RESULT';
   try {
     await options.db.send(new UpdateCommand({
       TableName: options.tableName,
       Key: { pk: messagesPk(event.owner, event.conversationId), sk: messageSk(event.replyId) },
-      UpdateExpression: 'SET content = :content, blocks = :blocks, #status = :status, seq = :seq, #usage = :usage, stopReason = :stopReason, #error = :error, updatedAt = :now REMOVE leaseUntil',
+      UpdateExpression: 'SET content = :content, blocks = :blocks, #status = :status, seq = :seq, #usage = :usage, stopReason = :stopReason, #error = :error, updatedAt = :now'
+        + (paused ? ', toolResults = :noResults REMOVE leaseUntil, reservation' : ' REMOVE leaseUntil'),
       ConditionExpression: 'attribute_exists(pk) AND #status = :streaming',
       ExpressionAttributeNames: { '#status': 'status', '#usage': 'usage', '#error': 'error' },
       ExpressionAttributeValues: {
-        ':content': reply.content, ':blocks': reply.blocks, ':status': reply.status, ':seq': reply.seq, ':usage': reply.usage,
+        ':content': reply.content, ':blocks': reply.blocks, ':status': reply.status, ':seq': reply.seq, ':usage': reply.messageUsage ?? reply.usage,
         ':stopReason': reply.stopReason, ':error': reply.error, ':now': updatedAt, ':streaming': 'STREAMING',
+        ...(paused ? { ':noResults': {} } : {}),
       },
     }));
   } catch (error) {
@@ -117,7 +126,9 @@ async function freeConversation(event: ChatEvent, options: FinishOptions, update
 export async function finishReply(event: ChatEvent, reply: FinalReply, options: FinishOptions): Promise<void> {
   const updatedAt = new Date(options.now).toISOString();
   await writeMessage(event, reply, options, updatedAt);
-  await Promise.all([addUsage(event, reply.usage, options), freeConversation(event, options, updatedAt, contextAfter(reply, options.promptEstimate))]);
+  // A paused reply keeps the conversation: no other turn starts until it ends (resolvers/steps/checkActiveReply.ts).
+  if (reply.status === 'AWAITING_TOOL_RESULT') await addUsage(event, reply.usage, options);
+  else await Promise.all([addUsage(event, reply.usage, options), freeConversation(event, options, updatedAt, contextAfter(reply, options.promptEstimate))]);
 }
 
 /** The event that tells subscribers how the reply ended. */
@@ -131,6 +142,6 @@ export function finalEvent(event: ChatEvent, reply: FinalReply): ReplyEvent {
     status: reply.status,
     stopReason: reply.stopReason,
     error: reply.error,
-    usage: reply.usage,
+    usage: reply.messageUsage ?? reply.usage,
   };
 }

@@ -18,6 +18,8 @@ import { failureReason, type RetryPolicy } from './retry.ts';
 import { WriteCounter } from './table.ts';
 import { storeTitle, titleFrom } from './title.ts';
 import type { ToolContext, ToolRunner } from './tools/types.ts';
+import { replayTurns, roundsIn } from './replay.ts';
+import type { ToolDefinition } from './tools/types.ts';
 import { Transcript, type StoredBlock } from './transcript.ts';
 
 export interface ReplyLog {
@@ -146,7 +148,8 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
     return { outcome: 'duplicate', writes: writes.count, publishes: 0, publishFailures: 0, deltas: 0, retries: 0, modelCalls: 0, toolRuns: 0, usage: NO_USAGE };
   }
 
-  const transcript = new Transcript();
+  // A resumed reply goes on from what it had written, with the same seq sequence.
+  const transcript = event.resume ? Transcript.restore(claimed.blocks, claimed.seq) : new Transcript();
   // The publisher tells the coalescer when it caught up; the coalescer asks whether it has.
   const waiting: { coalescer?: Coalescer } = {};
   const publisher = new Publisher(deps.send, log, () => waiting.coalescer?.resume());
@@ -178,7 +181,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   let modelCalls = 0;
   let toolRuns = 0;
   let timeToFirstTokenMs: number | undefined;
-  let outcome: StreamOutcome | undefined;
+  let outcome: (StreamOutcome & { paused?: boolean }) | undefined;
   /** What every model call of the reply used, added up. */
   let used: TokenUsage = NO_USAGE;
   let failure: unknown;
@@ -199,11 +202,17 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
       // No more output than the turn reserved of the day's quota, so a reply can't cross it by more (resolvers/quota.ts).
       const maxTokens = Math.min(config.maxTokens, claimed.reservation?.outputTokens ?? config.maxTokens);
       const request = buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history });
+      // A resumed reply: the client tools' results go out as TOOL_RESULT events, then the reply's own turns so far.
+      if (event.resume) {
+        answerClientCalls(transcript, claimed.toolResults, publish);
+        request.messages = [...request.messages, ...replayTurns(transcript.blocks)];
+      }
       const toolContext: ToolContext = {
         owner: event.owner, userToken: event.userToken, graphqlUrl: config.graphqlUrl, signal: abort.signal, now,
       };
       const loop = await toolLoop(client, request, {
-        tools: deps.tools, maxRounds: config.toolMaxIterations, maxTokens, thinkingBudget: conversation.thinkingBudgetTokens ?? undefined, toolContext, transcript, coalescer, publish,
+        tools: deps.tools, clientTools: claimed.clientTools.map(clientToolDefinition), roundsDone: roundsIn(transcript.blocks),
+        maxRounds: config.toolMaxIterations, maxTokens, thinkingBudget: conversation.thinkingBudgetTokens ?? undefined, toolContext, transcript, coalescer, publish,
         signal: abort.signal, retryPolicy: deps.retryPolicy,
         onFirstOutput: () => {
           timeToFirstTokenMs ??= now() - started;
@@ -232,7 +241,8 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   clearTimeout(deadlineTimer);
   await checkpointer.stop();
   await titling;
-  const reply = finalReply(transcript, outcome, used, failure, interruption, log);
+  const ended = finalReply(transcript, outcome, used, failure, interruption, log);
+  const reply = claimed.usage ? { ...ended, messageUsage: addUsage(claimed.usage, ended.usage) } : ended;
   try {
     await finishReply(event, reply, { db, tableName: config.tableName, now: now(), writes, log, reservation: claimed.reservation, promptEstimate });
   } finally {
@@ -245,8 +255,33 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   };
 }
 
+/** A client tool as the Messages API is told about it. */
+function clientToolDefinition(tool: { name: string; description: string; inputSchema: string }): ToolDefinition {
+  return { name: tool.name, description: tool.description, input_schema: JSON.parse(tool.inputSchema) as ToolDefinition['input_schema'] };
+}
+
+/**
+ * The results submitToolResult kept for the client tools' calls the reply awaited, as TOOL_RESULT blocks and events
+ * (resolvers/steps/storeToolResult.ts). A call without one (it cannot happen: the reply resumes only once all are
+ * answered) gets an error result, so the turn the model reads stays whole.
+ */
+function answerClientCalls(transcript: Transcript, results: Record<string, { output: string; isError: boolean }>, publish: (body: ReplyEventBody, seq: number) => void): void {
+  const awaited = transcript.blocks.filter((block) => block.type === 'TOOL_USE' && block.status === 'AWAITING_RESULT').sort((a, b) => a.index - b.index);
+  for (const call of awaited) {
+    const id = call.toolUseId ?? '';
+    const result = results[id] ?? { output: JSON.stringify({ error: 'No result was submitted for this call.' }), isError: true };
+    const block: StoredBlock = { index: transcript.nextIndex, type: 'TOOL_RESULT', toolUseId: id, output: result.output, isError: result.isError };
+    transcript.setToolStatus(id, result.isError ? 'ERROR' : 'COMPLETE');
+    publish({ type: 'TOOL_RESULT', block }, transcript.addBlock(block));
+  }
+}
+
 interface LoopOptions {
   tools: ToolRunner | undefined;
+  /** The client tools of the reply (sendMessage's clientTools): a call to one pauses the reply. */
+  clientTools: ToolDefinition[];
+  /** Rounds of tool calls the reply made before this invocation (a resumed reply). */
+  roundsDone: number;
   /** The most rounds of tool calls; the call after the last round is made with tool_choice none. */
   maxRounds: number;
   /** The output tokens the whole reply may use. */
@@ -272,15 +307,19 @@ interface LoopOptions {
  * transcript, so a checkpoint at any moment holds every block finished so far. Ends when the model ends its turn,
  * a stop or the deadline aborts the signal, or the output tokens run out.
  */
-async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: LoopOptions): Promise<Omit<StreamOutcome, 'usage'>> {
+/** How the loop ended: as the last model call did, or paused for client tools. */
+type LoopOutcome = Omit<StreamOutcome, 'usage'> & { paused?: boolean };
+
+async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: LoopOptions): Promise<LoopOutcome> {
   const { transcript, coalescer, publish } = options;
-  const definitions = options.tools?.definitions ?? [];
+  const definitions = [...(options.tools?.definitions ?? []), ...options.clientTools];
+  const clientNames = new Set(options.clientTools.map((tool) => tool.name));
   const messages: MessageParam[] = [...request.messages];
   let outputUsed = 0;
-  for (let round = 0; ; round++) {
+  for (let round = options.roundsDone; ; round++) {
     // This call's block i is the reply's block offset + i: indices run on across the loop.
     const offset = transcript.nextIndex;
-    const calls: { index: number; call: ToolCall }[] = [];
+    const calls: { index: number; call: ToolCall; client: boolean }[] = [];
     const tools = definitions.length === 0 ? {} : { tools: definitions, tool_choice: round < options.maxRounds ? { type: 'auto' as const } : { type: 'none' as const } };
     const maxTokens = options.maxTokens - outputUsed;
     const thinking = thinkingFor(options.thinkingBudget, maxTokens);
@@ -308,9 +347,12 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
         onToolUse: (index, call) => {
           options.onFirstOutput();
           coalescer.flush();
-          const block: StoredBlock = { index: offset + index, type: 'TOOL_USE', toolUseId: call.id, name: call.name, input: JSON.stringify(call.input), status: 'RUNNING' };
+          const client = clientNames.has(call.name);
+          const block: StoredBlock = {
+            index: offset + index, type: 'TOOL_USE', toolUseId: call.id, name: call.name, input: JSON.stringify(call.input), status: client ? 'AWAITING_RESULT' : 'RUNNING',
+          };
           publish({ type: 'TOOL_USE', block }, transcript.addBlock(block));
-          calls.push({ index: offset + index, call });
+          calls.push({ index: offset + index, call, client });
         },
         onRetry: options.onRetry,
       });
@@ -320,15 +362,15 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
     }
     options.onCall(result.usage);
     outputUsed += result.usage.outputTokens;
-    const wantsTools = result.completed && result.stopReason === 'tool_use' && calls.length > 0 && options.tools !== undefined;
+    const wantsTools = result.completed && result.stopReason === 'tool_use' && calls.length > 0;
     if (!wantsTools || options.signal.aborted) return result;
     coalescer.flush();
-    const runner = options.tools as ToolRunner;
-    const outcomes = await Promise.all(calls.map(({ call }) => {
+    const serverCalls = calls.filter((call) => !call.client);
+    const outcomes = await Promise.all(serverCalls.map(({ call }) => {
       options.onToolRun();
-      return runner.run(call, options.toolContext);
+      return options.tools ? options.tools.run(call, options.toolContext) : Promise.resolve({ output: { error: `There is no tool named ${call.name}.` }, isError: true });
     }));
-    const results = calls.map(({ call }, k) => {
+    const results = serverCalls.map(({ call }, k) => {
       const outcome = outcomes[k] as (typeof outcomes)[number];
       const block: StoredBlock = { index: transcript.nextIndex, type: 'TOOL_RESULT', toolUseId: call.id, output: JSON.stringify(outcome.output), isError: outcome.isError };
       transcript.setToolStatus(call.id, outcome.isError ? 'ERROR' : 'COMPLETE');
@@ -337,6 +379,8 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
     });
     // A stop during the tools keeps their results (finished blocks) and calls the model no more.
     if (options.signal.aborted) return { ...result, completed: false };
+    // The front end runs its own tools: the reply waits for submitToolResult (its server results are kept).
+    if (serverCalls.length < calls.length) return { ...result, paused: true };
     const left = options.maxTokens - outputUsed;
     // Thinking can't be turned off in the middle of a tool loop (the API refuses it): no budget left, no next call.
     if (left < MIN_CALL_OUTPUT_TOKENS || (thinking !== undefined && thinkingFor(options.thinkingBudget, left) === undefined)) return { ...result, stopReason: 'max_tokens' };
@@ -345,11 +389,12 @@ async function toolLoop(client: ClaudeClient, request: ReplyRequest, options: Lo
 }
 
 /** The final state from how the stream ended. Takes the DONE/ERROR event's seq. */
-function finalReply(transcript: Transcript, outcome: Omit<StreamOutcome, 'content'> | undefined, used: TokenUsage, failure: unknown, interruption: Interruption | undefined, log: ReplyLog): FinalReply {
+function finalReply(transcript: Transcript, outcome: (Omit<StreamOutcome, 'content'> & { paused?: boolean }) | undefined, used: TokenUsage, failure: unknown, interruption: Interruption | undefined, log: ReplyLog): FinalReply {
   const { content, blocks } = transcript.snapshot();
-  // A tool call still RUNNING never got its result (a stop, a failure, the deadline): it ended in error.
-  for (const block of blocks) if (block.type === 'TOOL_USE' && block.status === 'RUNNING') block.status = 'ERROR';
   const base = { content, blocks, seq: transcript.nextSeq() };
+  if (failure === undefined && outcome?.paused) return { ...base, status: 'AWAITING_TOOL_RESULT', usage: used, stopReason: 'tool_use', error: null };
+  // A tool call still RUNNING, or awaiting a client's result, never got it (a stop, a failure, the deadline): it ended in error.
+  for (const block of blocks) if (block.type === 'TOOL_USE' && (block.status === 'RUNNING' || block.status === 'AWAITING_RESULT')) block.status = 'ERROR';
   if (failure !== undefined) {
     const usage = usageSoFar(used, content);
     if (failure instanceof ModelStreamError) {

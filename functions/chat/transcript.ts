@@ -22,6 +22,14 @@ export class Transcript {
   readonly #blocks: StoredBlock[] = [];
   #seq = 0;
 
+  /** A transcript that goes on from a stored reply (one that awaited client tools). */
+  static restore(blocks: readonly StoredBlock[], seq: number): Transcript {
+    const transcript = new Transcript();
+    for (const block of blocks) transcript.#blocks.push({ ...block });
+    transcript.#seq = seq;
+    return transcript;
+  }
+
   #next(): number {
     this.#seq += 1;
     return this.#seq;

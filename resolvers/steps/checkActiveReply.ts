@@ -23,6 +23,9 @@ export function response(ctx: Context) {
   if (reply && withLease(reply).status !== 'INTERRUPTED' && (reply.status === 'PENDING' || reply.status === 'STREAMING')) {
     util.error('A reply is already being written in this conversation: wait for it to finish or stop it.', 'Conflict');
   }
+  if (reply?.status === 'AWAITING_TOOL_RESULT') {
+    util.error('The reply in this conversation waits for a client tool\'s result: answer it with submitToolResult, or stop the reply.', 'Conflict');
+  }
   // A live reply past its lease is marked INTERRUPTED by the turn; an ended or missing one is left
   // as it is. Either way the turn replaces activeReplyId on the condition that it is still this one.
   const stale = reply && (reply.status === 'PENDING' || reply.status === 'STREAMING') ? reply : null;

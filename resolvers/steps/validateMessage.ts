@@ -1,5 +1,6 @@
 // Pipeline step (NONE): checks sendMessage's input before anything is read or written.
 import type { Context } from '@aws-appsync/utils';
+import { checkClientTools, serverToolNames } from '../client-tools.ts';
 import type { MutationSendMessageArgs } from '../schema-types.ts';
 import { MAX_CONTENT_CHARS, requireClientMessageId, requireId, requireText } from '../validation.ts';
 
@@ -8,6 +9,7 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
   requireId(input.conversationId, 'conversationId');
   requireClientMessageId(input.clientMessageId);
   ctx.stash.content = requireText(input.content, 'content', MAX_CONTENT_CHARS);
+  ctx.stash.clientTools = checkClientTools(input.clientTools, serverToolNames(ctx.env));
   return { payload: null };
 }
 

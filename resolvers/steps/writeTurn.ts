@@ -4,6 +4,7 @@
 // reservation of the day's quota (quota.ts), whose condition admits the turn or refuses it.
 import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
+import type { StoredClientTool } from '../client-tools.ts';
 import { cancellationReasons } from '../errors.ts';
 import { callerSub } from '../identity.ts';
 import { clientMessageSk, conversationSk, messageSk, messagesPk, recencySk, userPk } from '../keys.ts';
@@ -33,6 +34,7 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
   const now = util.time.nowISO8601();
   const pk = messagesPk(sub, conversationId);
   const content = ctx.stash.content as string;
+  const clientTools = (ctx.stash.clientTools ?? []) as StoredClientTool[];
   const stale = ctx.stash.staleReply as StaleReply | null | undefined;
   const plan = planReservation(
     ctx.stash.usage as DailyUsageItem | null, promptEstimate(conversation, content, ctx.env), ctx.env, unclaimedReservation(stale),
@@ -45,6 +47,8 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
     id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now,
     replyTo: userMessageId, leaseUntil: util.time.nowEpochMilliSeconds() + START_LEASE_MS, stopRequested: false,
     reservation: { day: plan.day, tokens: plan.tokens, outputTokens: plan.outputTokens },
+    // The client tools the model may call in this reply (client-tools.ts): read by the chat function at each call.
+    ...(clientTools.length > 0 ? { clientTools } : {}),
   };
   const previous = ctx.stash.previousReplyId as string | null | undefined;
   ctx.stash.turn = { userMessage, reply };

@@ -12,7 +12,7 @@ const conversation = { id: CONVERSATION_ID, activeReplyId: REPLY_ID };
 const reply = (status: string, leaseUntil: number) => ({ id: REPLY_ID, conversationId: CONVERSATION_ID, role: 'ASSISTANT', content: 'Once upon', status, seq: 7, leaseUntil, stopRequested: true });
 
 describe('requestStop', () => {
-  it('sets stopRequested on the active reply under the caller, if it is still PENDING or STREAMING', () => {
+  it('sets stopRequested on the active reply under the caller, if it is still PENDING or STREAMING or awaits a client tool', () => {
     const ctx = contextOf({ arguments: args, stash: { conversation } });
 
     expect(requestStop.request(ctx)).toStrictEqual({
@@ -20,9 +20,9 @@ describe('requestStop', () => {
       key: { pk: S(`USER#${SUB}#CONV#${CONVERSATION_ID}`), sk: S(`MSG#${REPLY_ID}`) },
       update: { expression: 'SET #expName_1 = :expValue_1', expressionNames: { '#expName_1': 'stopRequested' }, expressionValues: { ':expValue_1': { BOOL: true } } },
       condition: {
-        expression: '(#status IN (:status_in_0,:status_in_1))',
+        expression: '(#status IN (:status_in_0,:status_in_1,:status_in_2))',
         expressionNames: { '#status': 'status' },
-        expressionValues: { ':status_in_0': S('PENDING'), ':status_in_1': S('STREAMING') },
+        expressionValues: { ':status_in_0': S('PENDING'), ':status_in_1': S('STREAMING'), ':status_in_2': S('AWAITING_TOOL_RESULT') },
       },
     });
   });
