@@ -17,11 +17,12 @@ import { sandboxCredentials } from './dynamodb-local/launch.ts';
 import { startDynamoDb } from './dynamodb-local/service.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
-import { playgroundRoute } from './playground/route.ts';
 import { startSecretsManager } from './secrets-manager/service.ts';
 import { startFrontServer } from './server/server.ts';
 import { loadTemplate } from './template/load.ts';
 import { apiUserPool, type ApiModel, type SandboxTemplate } from './template/model.ts';
+// The playground page is a client (clients/playground/), served by the sandbox as a convenience.
+import { playgroundRoute } from '../clients/playground/route.ts';
 
 export interface SandboxOptions {
   cdkOut: string;

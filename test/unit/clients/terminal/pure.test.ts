@@ -1,17 +1,17 @@
-// The terminal chat's pure parts: arguments, amplify_outputs.json, the reply tracker, Ctrl-C, rendering.
+// The terminal chat's pure parts: arguments, amplify_outputs.json, printing a reply, Ctrl-C, rendering.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parseChatArgs, UsageError } from '../../../../sandbox/terminal-chat/args.ts';
-import { networkCode, UnreachableError } from '../../../../sandbox/terminal-chat/failure.ts';
-import { cognitoEndpointFor, parseOutputs, readOutputs, realtimeUrlFor } from '../../../../sandbox/terminal-chat/outputs.ts';
-import type { ReplyEvent } from '../../../../sandbox/terminal-chat/realtime.ts';
-import { ago, choice, Render } from '../../../../sandbox/terminal-chat/render.ts';
-import { onCtrlC, ReplyTracker } from '../../../../sandbox/terminal-chat/reply.ts';
+import { GraphqlError, ReplyAssembler } from '../../../../clients/kit/index.ts';
+import { parseChatArgs, UsageError } from '../../../../clients/terminal/args.ts';
+import { message, networkCode, reachingFetch, UnreachableError } from '../../../../clients/terminal/failure.ts';
+import { cognitoEndpointFor, parseOutputs, readOutputs } from '../../../../clients/terminal/outputs.ts';
+import { ago, choice, Render } from '../../../../clients/terminal/render.ts';
+import { onCtrlC, ReplyPrinter } from '../../../../clients/terminal/reply.ts';
 
-const event = (seq: number, type: ReplyEvent['type'], more: Partial<ReplyEvent> = {}): ReplyEvent => ({ conversationId: 'c', messageId: 'r', seq, type, text: null, title: null, status: null, stopReason: null, error: null, ...more });
-const delta = (seq: number, text: string): ReplyEvent => event(seq, 'DELTA', { text });
+const delta = (seq: number, text: string, index = 0) => ({ messageId: 'r', seq, type: 'DELTA' as const, index, text });
 const deployed = { auth: { aws_region: 'eu-west-1', user_pool_id: 'eu-west-1_a', user_pool_client_id: 'client' }, data: { url: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql' } };
 
 describe('arguments', () => {
@@ -44,11 +44,6 @@ describe('amplify_outputs.json', () => {
     expect(config).toMatchObject({ cognitoEndpoint: 'http://127.0.0.1:4000', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime' });
   });
 
-  it('serves real time at /graphql/realtime on a custom domain', () => {
-    expect(realtimeUrlFor('https://api.example.com/graphql')).toBe('wss://api.example.com/graphql/realtime');
-    expect(realtimeUrlFor('http://localhost:4000/graphql/')).toBe('ws://localhost:4000/graphql/realtime');
-  });
-
   it('says to run npm start when the file is missing', () => {
     expect(() => readOutputs(join(tmpdir(), 'no-such-outputs.json'))).toThrow(/run npm start first, or pass --outputs/);
   });
@@ -69,68 +64,44 @@ describe('amplify_outputs.json', () => {
   });
 });
 
-describe('a reply being followed', () => {
-  it('prints DELTAs in seq order whatever order they arrive in', () => {
-    const tracker = new ReplyTracker();
-    tracker.follow({ id: 'r', content: '', seq: 0, status: 'PENDING', error: null });
+describe('a reply being printed', () => {
+  it('prints each piece of text once, the blank line of a new block with it, then the end once', () => {
+    const printer = new ReplyPrinter();
+    printer.follow('r');
+    const reply = new ReplyAssembler({ id: 'r', content: '', seq: 0, status: 'PENDING' });
 
-    const out = [delta(2, 'b'), delta(1, 'a'), delta(3, 'c')].flatMap((e) => tracker.accept(e));
+    const out = [delta(2, 'b'), delta(1, 'a'), delta(3, 'Next', 1), { messageId: 'r', seq: 4, type: 'DONE' as const, status: 'COMPLETE' as const }].flatMap((e) => {
+      reply.receive(e);
+      return printer.show(reply.state);
+    });
 
-    expect(out).toEqual([{ kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }, { kind: 'text', text: 'c' }]);
+    expect(out).toEqual([{ kind: 'text', text: 'ab' }, { kind: 'text', text: '\n\nNext' }, { kind: 'end', status: 'COMPLETE', error: null }]);
+    expect(printer.show(reply.state)).toEqual([]);
+    expect(printer.done).toBe(true);
   });
 
-  it('keeps events that arrive before sendMessage names the reply', () => {
-    const tracker = new ReplyTracker();
-    tracker.accept(delta(1, 'early '));
-    tracker.accept({ ...delta(1, 'other'), messageId: 'x' });
+  it('prints the rest of a reply joined mid-stream from its stored text, and nothing of another reply', () => {
+    const printer = new ReplyPrinter();
+    printer.follow('r');
+    const reply = new ReplyAssembler({ id: 'r', content: 'Hello', seq: 3, status: 'STREAMING' });
+    const other = new ReplyAssembler({ id: 'x', content: 'other', seq: 1, status: 'STREAMING' });
 
-    const out = tracker.follow({ id: 'r', content: '', seq: 0, status: 'PENDING', error: null });
+    const first = printer.show(reply.state);
+    reply.receive(delta(4, ', world'));
+    const then = printer.show(reply.state);
 
-    expect(out).toEqual([{ kind: 'text', text: 'early ' }]);
+    expect([first, then, printer.show(other.state)]).toEqual([[{ kind: 'text', text: 'Hello' }], [{ kind: 'text', text: ', world' }], []]);
+    expect(printer.id).toBe('r');
   });
 
-  it('catches up from the stored message and applies only higher seqs: nothing twice', () => {
-    const tracker = new ReplyTracker();
-    tracker.follow({ id: 'r', content: '', seq: 0, status: 'STREAMING', error: null });
-    tracker.accept(delta(1, 'Hel'));
+  it('ends with the reason of an ERROR', () => {
+    const printer = new ReplyPrinter();
+    printer.follow('r');
+    const reply = new ReplyAssembler({ id: 'r', content: '', seq: 0, status: 'PENDING' });
 
-    const caught = tracker.follow({ id: 'r', content: 'Hello, wor', seq: 3, status: 'STREAMING', error: null });
-    const later = [delta(2, 'lo, '), delta(4, 'ld')].flatMap((e) => tracker.accept(e));
+    reply.receive({ messageId: 'r', seq: 1, type: 'ERROR', status: 'ERROR', error: 'the model is overloaded' });
 
-    expect(caught).toEqual([{ kind: 'text', text: 'lo, wor' }]);
-    expect(later).toEqual([{ kind: 'text', text: 'ld' }]);
-    expect(tracker.text).toBe('Hello, world');
-  });
-
-  it('ignores a stored snapshot older than what was printed', () => {
-    const tracker = new ReplyTracker();
-    tracker.follow({ id: 'r', content: '', seq: 0, status: 'STREAMING', error: null });
-    tracker.accept(delta(1, 'a'));
-    tracker.accept(delta(2, 'b'));
-
-    expect(tracker.follow({ id: 'r', content: 'a', seq: 1, status: 'STREAMING', error: null })).toEqual([]);
-  });
-
-  it('reports the TITLE and ends on DONE with its status, then ignores the rest', () => {
-    const tracker = new ReplyTracker();
-    tracker.follow({ id: 'r', content: '', seq: 0, status: 'PENDING', error: null });
-
-    const out = [delta(1, 'x'), event(2, 'TITLE', { title: 'Sea' }), event(3, 'DONE', { status: 'STOPPED' }), delta(4, 'late')].flatMap((e) => tracker.accept(e));
-
-    expect(out).toEqual([{ kind: 'text', text: 'x' }, { kind: 'title', title: 'Sea' }, { kind: 'end', status: 'STOPPED', error: null }]);
-    expect(tracker.done).toBe(true);
-  });
-
-  it('ends on ERROR with its reason, and on a stored final status', () => {
-    const failing = new ReplyTracker();
-    failing.follow({ id: 'r', content: '', seq: 0, status: 'PENDING', error: null });
-    const finished = new ReplyTracker();
-
-    const error = failing.accept(event(1, 'ERROR', { error: 'the model is overloaded' }));
-    const stored = finished.follow({ id: 'r', content: 'All of it', seq: 9, status: 'COMPLETE', error: null });
-
-    expect(error).toEqual([{ kind: 'end', status: 'ERROR', error: 'the model is overloaded' }]);
-    expect(stored).toEqual([{ kind: 'text', text: 'All of it' }, { kind: 'end', status: 'COMPLETE', error: null }]);
+    expect(printer.show(reply.state)).toEqual([{ kind: 'end', status: 'ERROR', error: 'the model is overloaded' }]);
   });
 });
 
@@ -183,6 +154,24 @@ describe('network failures', () => {
 
     expect(networkCode(wrapped)).toBe('ECONNREFUSED');
     expect(networkCode(new Error('plain'))).toBeUndefined();
+  });
+
+  it('names a GraphQL error\'s errorType, and says other errors as they are', () => {
+    expect(message(new GraphqlError('Conflict', 'a reply is in flight'))).toBe('a reply is in flight (Conflict)');
+    expect([message(new Error('plain')), message('text')]).toEqual(['plain', 'text']);
+  });
+
+  it('turns a refused fetch into an UnreachableError naming the URL', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+
+    const refused = reachingFetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST' });
+
+    await expect(refused).rejects.toBeInstanceOf(UnreachableError);
   });
 
   it('explains a refused connection as a sandbox that is not running, and other codes as they are', () => {

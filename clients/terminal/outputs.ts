@@ -1,6 +1,7 @@
 // Reads amplify_outputs.json (Amplify Gen 2) into what the terminal chat needs: the user pool, the GraphQL
 // URL and the real-time URL, from the sandbox's `custom.sandbox` keys or derived as AppSync derives them.
 import { readFileSync } from 'node:fs';
+import { realtimeUrlFor } from '../kit/index.ts';
 
 export interface ChatConfig {
   region: string;
@@ -20,17 +21,6 @@ interface RawOutputs {
   auth?: { aws_region?: unknown; user_pool_id?: unknown; user_pool_client_id?: unknown };
   data?: { aws_region?: unknown; url?: unknown };
   custom?: { sandbox?: { cognito_endpoint?: unknown; realtime_url?: unknown } };
-}
-
-/**
- * AppSync's real-time endpoint for a GraphQL URL ("Building a real-time WebSocket client in AWS AppSync"):
- * the appsync-api host becomes appsync-realtime-api over wss; a custom domain serves it at /graphql/realtime.
- */
-export function realtimeUrlFor(graphqlUrl: string): string {
-  const url = new URL(graphqlUrl);
-  const secure = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (url.hostname.includes('.appsync-api.')) return `wss://${url.host.replace('.appsync-api.', '.appsync-realtime-api.')}${url.pathname}`;
-  return `${secure}//${url.host}${url.pathname.replace(/\/$/, '')}/realtime`;
 }
 
 /** Where real Cognito answers for a region (what amazon-cognito-identity-js calls when given no endpoint). */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runChat } from '../../../../sandbox/terminal-chat/session.ts';
+import { runChat } from '../../../../clients/terminal/session.ts';
 import { amplifyOutputs, writeOutputs } from '../../../../sandbox/start/outputs.ts';
 import { conversation, send, startProduct, user, type Product, type User } from '../../../e2e/product.ts';
 

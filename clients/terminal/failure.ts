@@ -1,4 +1,5 @@
 // Errors the terminal chat explains in a sentence: an unreachable endpoint, a GraphQL error with its errorType.
+import { GraphqlError } from '../kit/index.ts';
 
 /** The endpoint did not answer at all: connection refused, unknown host, reset. */
 export class UnreachableError extends Error {
@@ -10,20 +11,14 @@ export class UnreachableError extends Error {
   }
 }
 
-/** A GraphQL error as AppSync sends it: a message and an errorType such as Conflict or Unauthorized. */
-export class GraphqlError extends Error {
-  constructor(message: string, readonly errorType: string) {
-    super(errorType ? `${message} (${errorType})` : message);
-  }
-}
-
-/** The system error code under fetch's or ws's wrapping, if any. */
+/** The system error code under fetch's wrapping, if any. */
 export function networkCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  // Any object, not only `instanceof Error`: fetch's errors come from Node's own realm (another one under jest's vm).
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
     const nested = (e as { errors?: unknown }).errors;
-    if (Array.isArray(nested) && nested[0] instanceof Error) return networkCode(nested[0]);
+    if (Array.isArray(nested) && nested.length > 0) return networkCode(nested[0]);
   }
   return undefined;
 }
@@ -47,6 +42,11 @@ export async function probe(url: string): Promise<void> {
   });
 }
 
+/** The sentence to print; a GraphQL error names its errorType (Conflict, QuotaExceeded...), as AppSync sent it. */
 export function message(error: unknown): string {
+  if (error instanceof GraphqlError) return `${error.message} (${error.errorType})`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** fetch, with a failure to connect turned into an UnreachableError naming the URL. */
+export const reachingFetch: typeof fetch = (input, init) => reaching(String(input instanceof Request ? input.url : input), () => fetch(input, init));

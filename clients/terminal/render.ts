@@ -1,6 +1,6 @@
 // What the terminal chat prints, as strings: the conversation menu, the prompt line, a reply's ending, errors.
 import { styleText } from 'node:util';
-import type { Conversation } from './api.ts';
+import type { Conversation } from '../kit/index.ts';
 
 type Style = 'dim' | 'bold' | 'red' | 'yellow' | 'green' | 'cyan';
 
@@ -16,7 +16,7 @@ export class Render {
     return `${this.style('cyan', title ?? 'New conversation')} ${this.style('bold', '›')} `;
   }
 
-  conversations(list: readonly Conversation[], now = Date.now()): string {
+  conversations(list: readonly Pick<Conversation, 'title' | 'updatedAt' | 'messageCount'>[], now = Date.now()): string {
     const lines = list.map((c, i) => `  ${this.style('bold', String(i + 1).padStart(2))}. ${c.title ?? 'Untitled'} ${this.style('dim', `(${c.messageCount} messages, ${ago(now - Date.parse(c.updatedAt))})`)}`);
     return [...lines, `  ${this.style('bold', ' n')}. Start a new conversation`, ''].join('\n');
   }

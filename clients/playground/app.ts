@@ -4,13 +4,12 @@
 import 'graphiql/style.css';
 import './playground.css';
 import type { Root } from 'react-dom/client';
-import { GraphqlClient } from './api.ts';
+import { ChatApi, graphqlClient, RealtimeClient } from '../kit/index.ts';
 import { signIn, type SignedIn } from './auth.ts';
 import { ChatView } from './chat.ts';
 import { CONFIG_ELEMENT_ID, type PlaygroundConfig } from './config.ts';
 import { errorText, h } from './dom.ts';
 import { mountGraphiQL } from './graphiql.ts';
-import { RealtimeClient } from './realtime-client.ts';
 
 /** The sandbox serves http and https on one port: talk to the origin this page came from (no mixed content). */
 function onThisOrigin(url: string): string {
@@ -58,10 +57,9 @@ function showSignIn(message = ''): void {
 }
 
 function showApp(session: SignedIn): void {
-  const api = new GraphqlClient(config.graphqlUrl, () => session.accessToken());
-  const host = new URL(config.graphqlUrl).host;
-  const realtime = new RealtimeClient(config.realtimeUrl, async () => ({ Authorization: await session.accessToken(), host }));
-  const chat = new ChatView(api, realtime);
+  const api = graphqlClient({ url: config.graphqlUrl, token: () => session.accessToken() });
+  const realtime = new RealtimeClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, token: () => session.accessToken() });
+  const chat = new ChatView(new ChatApi(api.request), realtime);
   const graphiqlPane = h('div', { class: 'graphiql-pane', hidden: true });
   let graphiql: Root | null = null;
 

@@ -1,12 +1,11 @@
 // npm run chat end to end: outputs, sign-in, a conversation, then turns whose replies stream as they are written.
 // Ctrl-C while a reply is on its way stops it (stopReply); Ctrl-C at the prompt, or a second one, quits.
-import { ChatApi, type Conversation, type Turn } from './api.ts';
+import { ChatApi, ConversationFeed, graphqlClient, RealtimeClient, RealtimeError, type Conversation, type ReplyState, type Turn } from '../kit/index.ts';
 import { parseChatArgs, USAGE, UsageError } from './args.ts';
 import { CognitoAuth, type SignedIn } from './auth.ts';
-import { message, probe } from './failure.ts';
+import { message, probe, reachingFetch } from './failure.ts';
 import { readOutputs, type ChatConfig } from './outputs.ts';
-import { ReplySubscription, type ReplyEvent } from './realtime.ts';
-import { onCtrlC, ReplyTracker, type Phase, type ReplyOutput } from './reply.ts';
+import { onCtrlC, ReplyPrinter, type Phase, type ReplyOutput } from './reply.ts';
 import { choice, Render } from './render.ts';
 import { signInDialogue } from './signin.ts';
 import { Terminal, type TerminalIo } from './terminal.ts';
@@ -43,7 +42,7 @@ export async function runChat(argv: readonly string[], io: ChatIo): Promise<numb
     return 1;
   } finally {
     undo?.();
-    await session.close();
+    session.close();
     terminal.close();
   }
 }
@@ -53,14 +52,12 @@ export class ChatSession {
   private api: ChatApi | undefined;
   private user: SignedIn | undefined;
   private conversation: Conversation | undefined;
-  private subscription: ReplySubscription | undefined;
-  private readonly tracker = new ReplyTracker();
+  private realtime: RealtimeClient | undefined;
+  private feed: ConversationFeed | undefined;
+  private readonly printer = new ReplyPrinter();
   private sending: Promise<Turn | undefined> = Promise.resolve(undefined);
   private spinner: { stop(): void } | undefined;
   private replyEnded: (() => void) | undefined;
-  /** The reply being shown, once sendMessage (or the conversation) named it. */
-  private replyId: string | undefined;
-  private reading = false;
 
   constructor(private readonly terminal: Terminal, private readonly render: Render, private readonly config: ChatConfig) {}
 
@@ -69,7 +66,9 @@ export class ChatSession {
     this.user = await signInDialogue(this.terminal, new CognitoAuth(this.config), this.render, this.config.cognitoEndpoint !== undefined) ?? undefined;
     if (!this.user) return 0;
     this.terminal.write(this.render.note(`Signed in as ${this.user.email}.`));
-    this.api = new ChatApi(this.config.graphqlUrl, () => (this.user as SignedIn).accessToken());
+    const token = (): Promise<string> => (this.user as SignedIn).accessToken();
+    this.api = new ChatApi(graphqlClient({ url: this.config.graphqlUrl, token, fetch: reachingFetch }).request);
+    this.realtime = new RealtimeClient({ graphqlUrl: this.config.graphqlUrl, realtimeUrl: this.config.realtimeUrl, token });
     this.conversation = await this.pick(this.api);
     if (!this.conversation) return 0;
     await this.subscribe(this.conversation.id);
@@ -84,7 +83,7 @@ export class ChatSession {
   }
 
   private async pick(api: ChatApi): Promise<Conversation | undefined> {
-    const list = await api.listConversations();
+    const list = (await api.listConversations()).items;
     if (list.length === 0) return api.createConversation();
     this.terminal.write(this.render.conversations(list));
     for (;;) {
@@ -97,20 +96,28 @@ export class ChatSession {
     }
   }
 
+  /** The conversation's replies, assembled by the kit: in seq order, gaps and reconnects read back from the stored message. */
   private async subscribe(conversationId: string): Promise<void> {
-    const token = await (this.user as SignedIn).accessToken();
-    const target = { realtimeUrl: this.config.realtimeUrl, graphqlUrl: this.config.graphqlUrl, token, conversationId };
-    this.subscription = await ReplySubscription.open(target, (event) => this.onEvent(event), (reason) => void this.onLost(reason));
+    this.feed = new ConversationFeed({
+      realtime: this.realtime as RealtimeClient, api: this.api as ChatApi, conversationId,
+      onReply: (state) => this.show(state),
+      onTitle: (title) => ((this.conversation as Conversation).title = title),
+      onError: (error) => this.onFeedError(error),
+      onConnection: (state, reason) => {
+        if (state === 'interrupted') this.terminal.write(`\n${this.render.note(`(${reason}: reconnecting)`)}`);
+      },
+    });
+    await this.feed.ready;
   }
 
   /** A reply already being written when the conversation was picked: its text so far, then the rest live. */
   private async rejoin(replyId: string): Promise<void> {
     const stored = await (this.api as ChatApi).getMessage((this.conversation as Conversation).id, replyId);
     if (!stored) return;
-    this.replyId = stored.id;
+    this.printer.follow(stored.id);
     this.phase = 'streaming';
     const ended = this.untilEnd();
-    this.show(this.tracker.follow(stored));
+    this.show((this.feed as ConversationFeed).follow(stored));
     await ended;
   }
 
@@ -120,6 +127,7 @@ export class ChatSession {
     this.phase = 'sending';
     this.spinner = this.terminal.spinner('Thinking…');
     const ended = this.untilEnd();
+    this.printer.follow('');
     this.sending = api.sendMessage(conversationId, content).catch((error: unknown) => {
       this.stopSpinner();
       this.terminal.write(this.render.error(message(error)));
@@ -128,9 +136,9 @@ export class ChatSession {
     });
     const turn = await this.sending;
     if (!turn) return;
-    this.replyId = turn.reply.id;
+    this.printer.follow(turn.reply.id);
     if (this.phase === 'sending') this.phase = 'streaming';
-    this.show(this.tracker.follow(turn.reply));
+    this.show((this.feed as ConversationFeed).follow(turn.reply));
     await ended;
   }
 
@@ -140,62 +148,34 @@ export class ChatSession {
     });
   }
 
-  private onEvent(event: ReplyEvent): void {
-    this.show(this.tracker.accept(event));
-    if (this.tracker.behind) void this.catchUp();
+  private show(state: ReplyState): void {
+    for (const output of this.printer.show(state)) this.print(output);
   }
 
-  /**
-   * Events published before this client subscribed are only in the stored message, once a checkpoint covers
-   * them (docs/architecture.md, "The reply contract"): read it, and again on later events until it does. One read at a time.
-   */
-  private async catchUp(): Promise<void> {
-    const replyId = this.tracker.id;
-    if (this.reading || !replyId || !this.conversation) return;
-    this.reading = true;
-    try {
-      const stored = await (this.api as ChatApi).getMessage(this.conversation.id, replyId);
-      if (stored) this.show(this.tracker.follow(stored));
-    } catch (error) {
+  private print(output: ReplyOutput): void {
+    this.stopSpinner();
+    if (output.kind === 'text') {
+      this.terminal.write(output.text);
+      return;
+    }
+    this.terminal.write(this.render.end(output.status, output.error));
+    this.replyEnded?.();
+  }
+
+  /** The subscription ended for good (the kit reconnects on its own until then): quit; a failed re-read is only said. */
+  private onFeedError(error: Error): void {
+    if (!(error instanceof RealtimeError)) {
       this.terminal.write(this.render.error(`could not read the reply: ${message(error)}`));
-    } finally {
-      this.reading = false;
+      return;
     }
-  }
-
-  private show(outputs: readonly ReplyOutput[]): void {
-    for (const output of outputs) {
-      if (output.kind === 'text') {
-        this.stopSpinner();
-        this.terminal.write(output.text);
-      } else if (output.kind === 'title') {
-        (this.conversation as Conversation).title = output.title;
-      } else {
-        this.stopSpinner();
-        this.terminal.write(this.render.end(output.status, output.error));
-        this.replyEnded?.();
-      }
-    }
+    if (this.phase === 'quitting') return;
+    this.terminal.write(this.render.error(`the real-time connection failed: ${message(error)}`));
+    this.quit();
   }
 
   private stopSpinner(): void {
     this.spinner?.stop();
     this.spinner = undefined;
-  }
-
-  /** The socket went away: reconnect, then catch up from the stored message. */
-  private async onLost(reason: string): Promise<void> {
-    if (this.phase === 'quitting' || !this.conversation) return;
-    this.terminal.write(`\n${this.render.note(`(${reason}: reconnecting)`)}`);
-    try {
-      await this.subscribe(this.conversation.id);
-      await this.sending;
-      const stored = this.replyId && !this.tracker.done ? await (this.api as ChatApi).getMessage(this.conversation.id, this.replyId) : null;
-      if (stored) this.show(this.tracker.follow(stored));
-    } catch (error) {
-      this.terminal.write(this.render.error(`could not reconnect: ${message(error)}`));
-      this.quit();
-    }
   }
 
   interrupt(): void {
@@ -209,7 +189,7 @@ export class ChatSession {
   private async stop(): Promise<void> {
     // A stop pressed while sendMessage is in flight waits for it: stopReply needs the reply to exist.
     await this.sending;
-    if (this.phase === 'quitting' || this.tracker.done) return;
+    if (this.phase === 'quitting' || this.printer.done) return;
     try {
       await (this.api as ChatApi).stopReply((this.conversation as Conversation).id);
     } catch (error) {
@@ -224,8 +204,9 @@ export class ChatSession {
     this.replyEnded?.();
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.phase = 'quitting';
-    await this.subscription?.close();
+    this.feed?.close();
+    this.realtime?.close();
   }
 }

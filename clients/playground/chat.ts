@@ -1,16 +1,11 @@
 /// <reference lib="dom" />
-// The chat view: pick or create a conversation, subscribe to onReplyEvent before sending, stream the reply's
-// DELTAs in seq order, stop it with stopReply, and show how it ended.
-import type { GraphqlClient } from './api.ts';
+// The chat view: pick or create a conversation, subscribe to onReplyEvent before sending, show the reply as the kit
+// assembles it (clients/kit/feed.ts: seq order, gaps, reconnects), stop it with stopReply, and show how it ended.
+import { ConversationFeed, type ChatApi, type Conversation, type Message, type RealtimeClient, type ReplyState } from '../kit/index.ts';
 import { errorText, h } from './dom.ts';
-import {
-  CREATE_CONVERSATION, GET_MESSAGE, LIST_CONVERSATIONS, LIST_MESSAGES, ON_REPLY_EVENT, SEND_MESSAGE, STOP_REPLY,
-  type Conversation, type Message, type ReplyEvent,
-} from './operations.ts';
-import type { RealtimeClient, Subscription } from './realtime-client.ts';
 import { MessageView } from './reply-view.ts';
 
-interface Selected { conversation: Conversation; subscription: Subscription }
+interface Selected { conversation: Conversation; feed: ConversationFeed }
 
 export class ChatView {
   readonly element: HTMLElement;
@@ -24,11 +19,9 @@ export class ChatView {
   private conversations: Conversation[] = [];
   private selected: Selected | null = null;
   private readonly views = new Map<string, MessageView>();
-  /** Events for a reply whose sendMessage answer has not arrived yet. */
-  private readonly early = new Map<string, ReplyEvent[]>();
   private streaming: MessageView | null = null;
 
-  constructor(private readonly api: GraphqlClient, private readonly realtime: RealtimeClient) {
+  constructor(private readonly api: ChatApi, private readonly realtime: RealtimeClient) {
     const composer = h('form', { class: 'composer', onsubmit: (event) => this.onSubmit(event) }, this.input, h('div', { class: 'actions' }, this.sendButton, this.stopButton));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
@@ -44,14 +37,13 @@ export class ChatView {
 
   async load(): Promise<void> {
     await this.run('Loading conversations', async () => {
-      const data = await this.api.request<{ listConversations: { items: Conversation[] } }>(LIST_CONVERSATIONS, { limit: 50 });
-      this.conversations = data.listConversations.items;
+      this.conversations = (await this.api.listConversations({ limit: 50 })).items;
       this.renderList();
     });
   }
 
   dispose(): void {
-    this.selected?.subscription.unsubscribe();
+    this.selected?.feed.close();
     this.selected = null;
   }
 
@@ -60,30 +52,28 @@ export class ChatView {
       h('button', { type: 'button', 'data-conversation-id': c.id, 'aria-current': c.id === this.selected?.conversation.id ? 'true' : 'false', onclick: () => void this.select(c) }, c.title ?? 'Untitled'))));
   }
 
-  /** Opens a conversation: its onReplyEvent subscription first, then its history. */
+  /** Opens a conversation: its onReplyEvent subscription first, then its history; a reply still being written is followed. */
   private async select(conversation: Conversation | null): Promise<void> {
     this.dispose();
     this.views.clear();
-    this.early.clear();
     this.setStreaming(null);
     this.messages.replaceChildren();
     this.title.textContent = conversation?.title ?? 'New conversation';
     this.renderList();
     if (!conversation) return;
-    const subscription = this.realtime.subscribe({ query: ON_REPLY_EVENT, variables: { conversationId: conversation.id } }, {
-      next: (payload) => {
-        const event = (payload.data as { onReplyEvent?: ReplyEvent | null } | undefined)?.onReplyEvent;
-        if (event) void this.onEvent(event);
-      },
-      error: (error) => this.say(`Subscription ended: ${errorText(error)}`, true),
-      complete: () => undefined,
+    const feed = new ConversationFeed({
+      realtime: this.realtime, api: this.api, conversationId: conversation.id,
+      onReply: (state) => this.onReply(state),
+      onTitle: (title) => this.onTitle(title),
+      onError: (error) => this.say(`Subscription: ${errorText(error)}`, true),
+      onConnection: (state, reason) => this.say(state === 'interrupted' ? `Connection lost (${reason}): reconnecting…` : 'Reconnected.', false),
     });
-    this.selected = { conversation, subscription };
+    this.selected = { conversation, feed };
     this.renderList();
     await this.run('Opening the conversation', async () => {
-      const data = await this.api.request<{ listMessages: { items: Message[] } }>(LIST_MESSAGES, { conversationId: conversation.id, limit: 50 });
-      for (const message of data.listMessages.items.reverse()) this.show(message);
-      await subscription.ready;
+      const page = await this.api.listMessages(conversation.id, { limit: 50 });
+      for (const message of page.items.reverse()) this.show(message);
+      await feed.ready;
     });
   }
 
@@ -98,22 +88,18 @@ export class ChatView {
     this.sendButton.disabled = true;
     await this.run('Sending', async () => {
       if (!this.selected) {
-        const created = await this.api.request<{ createConversation: Conversation }>(CREATE_CONVERSATION, { input: {} });
-        this.conversations.unshift(created.createConversation);
-        await this.select(created.createConversation);
+        const created = await this.api.createConversation();
+        this.conversations.unshift(created);
+        await this.select(created);
       }
       const selected = this.selected;
       if (!selected) return;
-      // Subscribed before sending: no DELTA can be published before AppSync has our start_ack.
-      await selected.subscription.ready;
-      const input = { conversationId: selected.conversation.id, content, clientMessageId: crypto.randomUUID() };
-      const data = await this.api.request<{ sendMessage: { userMessage: Message; reply: Message } }>(SEND_MESSAGE, { input });
+      // Subscribed before sending: no event can be published before AppSync has our start_ack.
+      await selected.feed.ready;
+      const turn = await this.api.sendMessage(selected.conversation.id, content);
       this.input.value = '';
-      this.show(data.sendMessage.userMessage);
-      const reply = this.show(data.sendMessage.reply);
-      if (!reply.ended) this.setStreaming(reply);
-      for (const early of this.early.get(data.sendMessage.reply.id) ?? []) await this.onEvent(early);
-      this.early.clear();
+      this.show(turn.userMessage);
+      this.show(turn.reply);
     });
     this.sendButton.disabled = this.streaming !== null;
   }
@@ -122,33 +108,26 @@ export class ChatView {
     const selected = this.selected;
     if (!selected || !this.streaming) return;
     this.stopButton.disabled = true;
+    // The reply ends STOPPED at the chat function's next checkpoint, announced by its DONE event.
     await this.run('Stopping', async () => {
-      const data = await this.api.request<{ stopReply: Message }>(STOP_REPLY, { conversationId: selected.conversation.id });
-      this.views.get(data.stopReply.id)?.settle(data.stopReply);
+      await this.api.stopReply(selected.conversation.id);
     });
   }
 
-  private async onEvent(event: ReplyEvent): Promise<void> {
-    const view = this.views.get(event.messageId);
-    if (!view) {
-      this.early.set(event.messageId, [...(this.early.get(event.messageId) ?? []), event]);
-      return;
-    }
-    const gap = view.receive(event);
-    if (gap) {
-      // A final event behind a missing one: the stored message is final, read it.
-      const data = await this.api.request<{ getMessage: Message | null }>(GET_MESSAGE, { conversationId: event.conversationId, id: event.messageId });
-      if (data.getMessage) view.settle(data.getMessage);
-    }
-  }
-
-  private show(message: Message): MessageView {
-    const view = new MessageView(message, (ended) => this.onEnd(ended), (title) => this.onTitle(title));
+  private show(message: Message): void {
+    const view = new MessageView(message, (ended) => this.onEnd(ended));
     this.views.set(message.id, view);
     this.messages.append(view.element);
-    if (message.role === 'ASSISTANT' && !view.ended) this.setStreaming(view);
+    const feed = this.selected?.feed;
+    if (message.role === 'ASSISTANT' && !view.ended && feed) {
+      this.setStreaming(view);
+      view.render(feed.follow(message));
+    }
     view.element.scrollIntoView({ block: 'end' });
-    return view;
+  }
+
+  private onReply(state: ReplyState): void {
+    this.views.get(state.messageId)?.render(state);
   }
 
   private onEnd(view: MessageView): void {

@@ -5,9 +5,7 @@ import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import type { GraphqlClient, GraphqlResponse } from './api.ts';
-import { GRAPHIQL_DEFAULT_QUERY } from './operations.ts';
-import type { RealtimeClient } from './realtime-client.ts';
+import { CREATE_CONVERSATION, LIST_CONVERSATIONS, ON_REPLY_EVENT, SEND_MESSAGE, type GraphqlClient, type GraphqlResponse, type RealtimeClient } from '../kit/index.ts';
 
 type Fetcher = GraphiQLProps['fetcher'];
 type FetcherParams = Parameters<Fetcher>[0];
@@ -43,6 +41,19 @@ export function createFetcher(api: GraphqlClient, realtime: RealtimeClient): Fet
     return api.execute({ query: params.query, variables: params.variables as Record<string, unknown> | null, operationName: params.operationName ?? null }) as ReturnType<Fetcher>;
   };
 }
+
+/** GraphiQL's first tab: the documents the chat view runs (the kit's), runnable by name. */
+const GRAPHIQL_DEFAULT_QUERY = `# The chat API of this sandbox. Run an operation by name with the ▶ button;
+# set variables below. Subscriptions go over ${'`'}/graphql/realtime${'`'} (AppSync's protocol).
+
+${LIST_CONVERSATIONS}
+
+${CREATE_CONVERSATION}
+
+${SEND_MESSAGE}
+
+${ON_REPLY_EVENT}
+`;
 
 const DEFAULT_VARIABLES = JSON.stringify({
   limit: 20,

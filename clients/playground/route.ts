@@ -1,13 +1,15 @@
 // Serves the playground page at `/` and `/playground`, with its bundle (built on first request, kept in memory)
 // and the sandbox's endpoints injected as JSON. Everything else is left to the other routes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log.ts';
 import { bundlePlayground, type PlaygroundBundle } from './bundle.ts';
 import type { PlaygroundConfig } from './config.ts';
 import { playgroundHtml } from './page.ts';
 
+/** Where the route logs: the sandbox's logger (sandbox/log.ts) or any other with these two methods. */
+export interface RouteLog { info(message: string): void; error(message: string): void }
+
 /** The page's configuration, its email optional (default the demo user of `npm start`), and where to log. */
-export type PlaygroundRouteOptions = Omit<PlaygroundConfig, 'defaultEmail'> & Partial<Pick<PlaygroundConfig, 'defaultEmail'>> & { log: Logger };
+export type PlaygroundRouteOptions = Omit<PlaygroundConfig, 'defaultEmail'> & Partial<Pick<PlaygroundConfig, 'defaultEmail'>> & { log: RouteLog };
 
 export const PLAYGROUND_PATHS = { page: ['/', '/playground', '/playground/'], js: '/playground/app.js', css: '/playground/app.css' } as const;
 

@@ -1,0 +1,118 @@
+// The kit's documents against schema.graphql, and its GraphQL-over-fetch client and chat helpers against a fetch that
+// answers as AppSync does.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { parse, validate } from 'graphql';
+import { ChatApi, GraphqlError, graphqlClient, OPERATIONS, type GraphqlBody } from '../../../../clients/kit/index.ts';
+import { buildAppSyncSchema } from '../../../../sandbox/appsync/schema.ts';
+
+const schema = buildAppSyncSchema(readFileSync(new URL('../../../../schema.graphql', import.meta.url), 'utf8'));
+
+/** A fetch that records each request and answers with the next body. */
+function fakeFetch(answers: { status?: number; body: unknown }[]): { fetch: typeof fetch; sent: { url: string; headers: Record<string, string>; body: GraphqlBody }[] } {
+  const sent: { url: string; headers: Record<string, string>; body: GraphqlBody }[] = [];
+  const call = (input: string, init: { headers: Record<string, string>; body: string }): Promise<Response> => {
+    sent.push({ url: input, headers: init.headers, body: JSON.parse(init.body) as GraphqlBody });
+    const answer = answers.shift() ?? { body: {} };
+    return Promise.resolve(new Response(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body), { status: answer.status ?? 200 }));
+  };
+  return { fetch: call as unknown as typeof fetch, sent };
+}
+
+describe('the kit\'s operations', () => {
+  it.each(Object.entries(OPERATIONS))('%s is valid against schema.graphql', (name, document) => {
+    const parsed = parse(document);
+
+    const errors = validate(schema, parsed).map((e) => e.message);
+
+    expect(errors).toEqual([]);
+    expect(parsed.definitions).toEqual([expect.objectContaining({ name: expect.objectContaining({ value: name }) })]);
+  });
+});
+
+describe('GraphQL over fetch', () => {
+  it('posts the document with the current token, raw, in authorization', async () => {
+    const { fetch, sent } = fakeFetch([{ body: { data: { health: { status: 'ok' } } } }]);
+    let token = 't1';
+    const client = graphqlClient({ url: 'https://api.example/graphql', token: () => token, fetch });
+    token = 't2';
+
+    const data = await client.request<{ health: { status: string } }>('query { health { status } }');
+
+    expect(data.health.status).toBe('ok');
+    expect(sent[0]).toMatchObject({ url: 'https://api.example/graphql', headers: { authorization: 't2' }, body: { query: 'query { health { status } }', variables: {} } });
+  });
+
+  it('throws AppSync\'s first error with its errorType', async () => {
+    const { fetch } = fakeFetch([{ body: { data: null, errors: [{ errorType: 'Conflict', message: 'a reply is in flight' }] } }]);
+    const client = graphqlClient({ url: 'u', token: () => 't', fetch });
+
+    const failure = client.request('mutation { x }');
+
+    await expect(failure).rejects.toEqual(new GraphqlError('Conflict', 'a reply is in flight'));
+  });
+
+  it('names an HTTP failure without data, a 401 as UnauthorizedException', async () => {
+    const { fetch } = fakeFetch([{ status: 401, body: 'not json' }, { status: 502, body: {} }, { body: { errors: [{}] } }]);
+    const client = graphqlClient({ url: 'u', token: () => 't', fetch });
+
+    const errors = await Promise.all([client.request('q'), client.request('q'), client.request('q')].map((p) => p.then(() => new GraphqlError('none', 'answered'), (e: unknown) => e as GraphqlError)));
+
+    expect(errors.map((e) => [e.errorType, e.message])).toEqual([['UnauthorizedException', 'HTTP 401 without data'], ['HttpError', 'HTTP 502 without data'], ['GraphQLError', 'the request failed']]);
+  });
+
+  it('hands GraphiQL the response as it came, errors included', async () => {
+    const answer = { data: null, errors: [{ errorType: 'ValidationError', message: 'no' }] };
+    const { fetch } = fakeFetch([{ body: answer }]);
+
+    const response = await graphqlClient({ url: 'u', token: () => Promise.resolve('t'), fetch }).execute({ query: 'q', operationName: 'Q' });
+
+    expect(response).toEqual(answer);
+  });
+});
+
+describe('the chat helpers', () => {
+  const conversation = (id: string) => ({ id, title: null, model: 'm', createdAt: 'c', updatedAt: 'u', messageCount: 0, activeReplyId: null });
+
+  it('reads every conversation page after page', async () => {
+    const { fetch, sent } = fakeFetch([
+      { body: { data: { listConversations: { items: [conversation('a'), conversation('b')], nextToken: 'n1' } } } },
+      { body: { data: { listConversations: { items: [conversation('c')], nextToken: null } } } },
+    ]);
+    const api = new ChatApi(graphqlClient({ url: 'u', token: () => 't', fetch }).request);
+
+    const ids: string[] = [];
+    for await (const c of api.conversations(2)) ids.push(c.id);
+
+    expect(ids).toEqual(['a', 'b', 'c']);
+    expect(sent.map((s) => s.body.variables)).toEqual([{ limit: 2, nextToken: null }, { limit: 2, nextToken: 'n1' }]);
+  });
+
+  it('sends each operation with its variables and returns its field', async () => {
+    const message = { id: 'm' };
+    const { fetch, sent } = fakeFetch([
+      { body: { data: { createConversation: conversation('c') } } },
+      { body: { data: { sendMessage: { userMessage: message, reply: message } } } },
+      { body: { data: { stopReply: message } } },
+      { body: { data: { regenerateReply: message } } },
+      { body: { data: { getMessage: null } } },
+      { body: { data: { listMessages: { items: [message], nextToken: null } } } },
+      { body: { data: { usage: { remaining: 5 } } } },
+      { body: { data: { sendMessage: { userMessage: message, reply: message } } } },
+    ]);
+    const api = new ChatApi(graphqlClient({ url: 'u', token: () => 't', fetch }).request);
+
+    const results = [
+      await api.createConversation({ title: 'Sea' }), await api.sendMessage('c', 'hi', 'client-1'), await api.stopReply('c'), await api.regenerateReply('c'),
+      await api.getMessage('c', 'm'), await api.listMessages('c', { limit: 5 }), await api.usage('2025-01-01'), await api.sendMessage('c', 'again'),
+    ];
+
+    expect(results.map((r) => (r === null ? null : Object.keys(r)))).toEqual([Object.keys(conversation('c')), ['userMessage', 'reply'], ['id'], ['id'], null, ['items', 'nextToken'], ['remaining'], ['userMessage', 'reply']]);
+    expect(sent.map((s) => s.body.variables)).toEqual([
+      { input: { title: 'Sea' } }, { input: { conversationId: 'c', content: 'hi', clientMessageId: 'client-1' } }, { conversationId: 'c' }, { conversationId: 'c' },
+      { conversationId: 'c', id: 'm' }, { conversationId: 'c', limit: 5, nextToken: null }, { date: '2025-01-01' },
+      { input: { conversationId: 'c', content: 'again', clientMessageId: expect.stringMatching(/^[0-9a-f-]{36}$/) } },
+    ]);
+    expect(await api.listConversations().catch(() => 'no answer left')).toBe('no answer left');
+  });
+});
