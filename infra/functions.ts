@@ -40,10 +40,17 @@ export interface ChatFunctionsProps {
   tools: readonly ToolSpec[];
 }
 
+/** convert_units -> ConvertUnits, for construct ids. */
+function pascal(name: string): string {
+  return name.split(/[_-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+
 export class ChatFunctions extends Construct {
   readonly chat: NodejsFunction;
   readonly account: NodejsFunction;
   readonly failedEvents: sqs.Queue;
+  /** The Lambda tools' functions, by tool name. */
+  readonly toolFunctions: ReadonlyMap<string, NodejsFunction>;
   /** Only with the anthropic provider: Bedrock is called with the function's role, no key. */
   readonly anthropicSecret: secretsmanager.Secret | undefined;
 
@@ -78,6 +85,14 @@ export class ChatFunctions extends Construct {
       TABLE_NAME: table.tableName,
       POWERTOOLS_METRICS_NAMESPACE: 'ChatApi',
     };
+    // Each Lambda tool is a function of its own, with a role that may only write its logs: it gets the tool's input
+    // and the user's sub, nothing else (functions/chat/tools/lambda.ts).
+    this.toolFunctions = new Map(tools.flatMap((tool) => (tool.kind === 'lambda' ? [[tool.name, this.nodeFunction(`Tool${pascal(tool.name)}`, join(ROOT, tool.entry), config, {
+      description: `The ${tool.name} tool of the chat function`,
+      timeout: Duration.seconds(10),
+      environment: { STAGE: config.stage, POWERTOOLS_SERVICE_NAME: tool.name },
+    })] as const] : [])));
+    const toolFunctionNames = new Map([...this.toolFunctions].map(([name, fn]) => [name, fn.functionName]));
     this.chat = this.nodeFunction('Chat', entries.chat, config, {
       description: 'Streams a Claude reply and publishes it through publishReplyEvent',
       timeout: Duration.seconds(300),
@@ -96,7 +111,7 @@ export class ChatFunctions extends Construct {
         HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
         TOOL_MAX_ITERATIONS: String(config.toolMaxIterations),
         // What the tools need at run time (none so far; a Lambda tool's target function name will go here).
-        ...toolEnvironment(tools),
+        ...toolEnvironment(tools, toolFunctionNames),
       },
       // The Bedrock SDK is loaded only when the provider is bedrock: the anthropic bundle leaves it out.
       externalModules: bedrock ? [] : ['@anthropic-ai/bedrock-sdk'],
@@ -107,6 +122,9 @@ export class ChatFunctions extends Construct {
     this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: CHAT_TABLE_ACTIONS, resources: [table.tableArn] }));
     if (this.anthropicSecret) this.anthropicSecret.grantRead(this.chat);
     else this.grantBedrock(config.models);
+    // The unqualified ARNs only (grantInvoke would add <arn>:*, every version and alias): the tools' $LATEST.
+    const toolArns = [...this.toolFunctions.values()].map((fn) => fn.functionArn);
+    if (toolArns.length > 0) this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: toolArns }));
     // Only the IAM-only mutation: arn:...:apis/<id>/types/Mutation/fields/publishReplyEvent.
     api.grantMutation(this.chat, 'publishReplyEvent');
 

@@ -1,6 +1,6 @@
 // The server tools the chat function offers the model (functions/chat/tools/): declared here, checked at synth (a bad
 // declaration fails the synth with what to fix), and written into the function's bundle (infra/functions.ts).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Validator, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import {
@@ -8,12 +8,12 @@ import {
   typeFromAST, validate, type DocumentNode, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import { inputCheck, SCHEMA_DRAFT } from '../functions/chat/tools/input-schema.ts';
-import { BUILTIN_TOOL_NAMES, type GraphqlToolSpec, type InputSchema, type ToolSpec } from '../functions/chat/tools/types.ts';
+import { BUILTIN_TOOL_NAMES, lambdaToolVariable, type GraphqlToolSpec, type InputSchema, type ToolSpec } from '../functions/chat/tools/types.ts';
 
 /** A tool as a stage declares it: the catalog's entry types (functions/chat/tools/types.ts). */
 export type ToolConfig = ToolSpec;
 
-/** Tools every stage offers: the clock, and two reads of the user's own data through this API. */
+/** Tools every stage offers: the clock, two reads of the user's own data through this API, and a unit converter run as its own Lambda function. */
 export const DEFAULT_TOOLS: readonly ToolConfig[] = [
   { kind: 'builtin', name: 'current_time' },
   {
@@ -33,6 +33,22 @@ export const DEFAULT_TOOLS: readonly ToolConfig[] = [
     description: 'The user\'s token usage today (UTC) in this chat app, the daily quota and how much of it remains.',
     inputSchema: { type: 'object', properties: {}, additionalProperties: false },
     document: 'query GetUsage { usage { date inputTokens outputTokens quota remaining } }',
+  },
+  {
+    kind: 'lambda',
+    name: 'convert_units',
+    description: 'Converts a quantity between units of length (mm, cm, m, km, in, ft, yd, mi), mass (g, kg, oz, lb) or temperature (C, F, K).',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        value: { type: 'number', description: 'The quantity to convert.' },
+        from: { type: 'string', description: 'Its unit, e.g. km, lb or F.' },
+        to: { type: 'string', description: 'The unit wanted.' },
+      },
+      required: ['value', 'from', 'to'],
+      additionalProperties: false,
+    },
+    entry: 'functions/tools/convert-units.ts',
   },
 ];
 
@@ -208,10 +224,17 @@ function toolProblems(tool: ToolConfig, schema: GraphQLSchema, taken: ReadonlySe
   if (kind === 'builtin') {
     return (BUILTIN_TOOL_NAMES as readonly string[]).includes(name) ? [] : [`there is no builtin tool '${name}'; the builtins are: ${BUILTIN_TOOL_NAMES.join(', ')}`];
   }
-  if (kind !== 'graphql') return [`kind ${JSON.stringify(kind)} is not a tool kind: use 'builtin' or 'graphql'`];
+  if (kind !== 'graphql' && kind !== 'lambda') return [`kind ${JSON.stringify(kind)} is not a tool kind: use 'builtin', 'graphql' or 'lambda'`];
   const problems: string[] = [];
   if (typeof description !== 'string' || description.trim() === '') problems.push('description must say what the tool gives the model (a non-empty string)');
   const schemaProblems = inputSchemaProblems(inputSchema);
+  if (kind === 'lambda') {
+    const { entry } = tool as unknown as Record<string, unknown>;
+    if (typeof entry !== 'string' || !existsSync(fileURLToPath(new URL(`../${entry}`, import.meta.url)))) {
+      problems.push(`entry ${JSON.stringify(entry)} must be the handler's source file, relative to the repository (e.g. 'functions/tools/convert-units.ts'), and exist`);
+    }
+    return [...problems, ...schemaProblems];
+  }
   // The variables are checked against the input schema only once it is one.
   if (schemaProblems.length > 0) return [...problems, ...schemaProblems];
   return [...problems, ...documentProblems({ document: document as string, inputSchema: inputSchema as InputSchema }, schema)];
@@ -220,6 +243,7 @@ function toolProblems(tool: ToolConfig, schema: GraphQLSchema, taken: ReadonlySe
 /** The catalog entry as the function reads it: the known fields only, the document without ignored characters. */
 function catalogEntry(tool: ToolConfig): ToolSpec {
   if (tool.kind === 'builtin') return { kind: tool.kind, name: tool.name };
+  if (tool.kind === 'lambda') return { kind: tool.kind, name: tool.name, description: tool.description.trim(), inputSchema: tool.inputSchema, entry: tool.entry };
   return { kind: tool.kind, name: tool.name, description: tool.description.trim(), inputSchema: tool.inputSchema, document: stripIgnoredCharacters(tool.document) };
 }
 
@@ -250,10 +274,10 @@ export function toolsDefine(catalog: readonly ToolSpec[]): Record<string, string
 }
 
 /**
- * Environment variables the catalog's tools need in the chat function: none for builtin and GraphQL tools. A Lambda
- * tool kind will add its target function's name here (e.g. TOOL_FUNCTION_<NAME>, as the catalog entry names it) and
- * its lambda:InvokeFunction grant next to this call in infra/functions.ts.
+ * Environment variables the catalog's tools need in the chat function: a Lambda tool's function name, under
+ * lambdaToolVariable(name) (infra/functions.ts creates the function and passes its name). Builtin and GraphQL tools
+ * need none.
  */
-export function toolEnvironment(_catalog: readonly ToolSpec[]): Record<string, string> {
-  return {};
+export function toolEnvironment(catalog: readonly ToolSpec[], functionNames: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries(catalog.flatMap((tool) => (tool.kind === 'lambda' ? [[lambdaToolVariable(tool.name), functionNames.get(tool.name) ?? '']] : [])));
 }

@@ -15,6 +15,7 @@ import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
 import { sandboxCredentials } from './dynamodb-local/launch.ts';
 import { startDynamoDb } from './dynamodb-local/service.ts';
+import { invokeRoute } from './lambda/invoke-route.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
 import { startSecretsManager } from './secrets-manager/service.ts';
@@ -105,7 +106,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
     appsync.attach(server.http);
     appsync.attach(server.https);
-    server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, ...(claude?.routes ?? []), playground(template, urls, log)]);
+    server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
     return {
       urls, template, api: appsync.api, realtime: appsync.realtime, dynamodb: { endpoint: dynamodb.endpoint, client: dynamodb.client }, lambda,
       userPools: cognito.pools, claude, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),

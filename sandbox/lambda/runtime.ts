@@ -44,7 +44,7 @@ interface FunctionState {
 }
 
 export class LambdaService implements ServiceInstance {
-  /** The sandbox serves no Lambda HTTP API: AppSync and functions invoke in process. */
+  /** AppSync invokes in process; functions call the Invoke API, which sandbox.ts serves with invoke-route.ts. */
   readonly routes: readonly Route[] = [];
   private readonly functions = new Map<string, FunctionState>();
   private readonly background = new Set<Promise<void>>();

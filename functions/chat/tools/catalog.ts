@@ -4,6 +4,7 @@
 // and schemas.
 import { currentTimeTool } from './builtin/current-time.ts';
 import { graphqlTool } from './graphql.ts';
+import { lambdaTool } from './lambda.ts';
 import { createToolRunner, DEFAULT_LIMITS, type RunnerLimits } from './runner.ts';
 import type { BuiltinToolName, ServerTool, ToolRunner, ToolSpec } from './types.ts';
 
@@ -27,8 +28,8 @@ export function serverToolOf(spec: ToolSpec): ServerTool {
       return BUILTINS[spec.name];
     case 'graphql':
       return graphqlTool(spec);
-    // A Lambda-tool kind goes here: a tool that invokes the function named by its environment variable
-    // (infra/tools.ts, `toolEnvironment`).
+    case 'lambda':
+      return lambdaTool(spec);
   }
 }
 

@@ -84,7 +84,25 @@ export interface GraphqlToolSpec {
 }
 
 /**
+ * A function of the stack, invoked (RequestResponse) with `{ tool, input, owner }` and answering with the output; its
+ * name reaches the chat function in the environment variable `lambdaToolVariable(name)`. `entry` is its handler's
+ * source file, relative to the repository (infra/functions.ts bundles it and grants the chat function invoke on it).
+ */
+export interface LambdaToolSpec {
+  kind: 'lambda';
+  name: string;
+  description: string;
+  inputSchema: InputSchema;
+  entry: string;
+}
+
+/** The environment variable holding a Lambda tool's function name: TOOL_FUNCTION_ and the name in capitals. */
+export function lambdaToolVariable(name: string): string {
+  return `TOOL_FUNCTION_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/**
  * One tool of the catalog: declared in infra/tools.ts, validated at synth, and carried in the chat function's bundle
  * (catalog.ts). A new kind adds a member here, a check in infra/tools.ts and a case in catalog.ts's `serverToolOf`.
  */
-export type ToolSpec = BuiltinToolSpec | GraphqlToolSpec;
+export type ToolSpec = BuiltinToolSpec | GraphqlToolSpec | LambdaToolSpec;

@@ -86,7 +86,7 @@ describe('the chat stack', () => {
 
     expect(Object.keys(variables).sort()).toEqual([
       'ANTHROPIC_SECRET_ARN', 'CHECKPOINT_MS', 'FLUSH_MS', 'GRAPHQL_URL', 'HISTORY_TOKEN_BUDGET', 'LEASE_MS', 'MAX_TOKENS',
-      'MODEL_ID', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TOOL_MAX_ITERATIONS',
+      'MODEL_ID', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TOOL_FUNCTION_CONVERT_UNITS', 'TOOL_MAX_ITERATIONS',
     ]);
     expect(variables.GRAPHQL_URL).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Api/), 'GraphQLUrl'] });
   });
@@ -135,7 +135,7 @@ describe('the chat stack', () => {
   it('keeps every log group for a limited time', () => {
     const groups = Object.values(devTemplate.findResources('AWS::Logs::LogGroup') as Resources);
 
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
   });
 

@@ -13,7 +13,7 @@ import { stageConfig, STAGES } from '../../../infra/config.ts';
 import { ChatApiStack } from '../../../infra/stack.ts';
 import { DEFAULT_TOOLS, ToolConfigError, toolsDefine, validateTools, type ToolConfig } from '../../../infra/tools.ts';
 import type { GraphqlToolSpec, InputSchema } from '../../../functions/chat/tools/types.ts';
-import { buildStage, lambdaOf, testEntries, type SynthesizedStage } from './synth.ts';
+import { buildStage, lambdaOf, statementsOf, testEntries, type SynthesizedStage } from './synth.ts';
 
 const TOOLS_HANDLER = fileURLToPath(new URL('./fixtures/tools-handler.ts', import.meta.url));
 const folders: string[] = [];
@@ -52,7 +52,7 @@ describe('the default tools', () => {
   it('pass the checks, each as the function will read it', () => {
     const catalog = validateTools(DEFAULT_TOOLS);
 
-    expect(catalog.map((tool) => tool.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage']);
+    expect(catalog.map((tool) => tool.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage', 'convert_units']);
     expect(catalog[1]).toMatchObject({ kind: 'graphql', document: 'query ListRecentConversations($limit:Int){listConversations(limit:$limit){items{id title updatedAt}}}' });
   });
 
@@ -67,7 +67,8 @@ describe('a tool refused at synth', () => {
   it.each<[string, unknown, string]>([
     ['a name the Messages API refuses', { kind: 'builtin', name: 'current time' }, 'tools[0] (current time): name "current time" must match ^[a-zA-Z0-9_-]{1,64}$'],
     ['a name over 64 characters', graphqlTool({ name: 'x'.repeat(65) }), 'must match ^[a-zA-Z0-9_-]{1,64}$'],
-    ['an unknown kind', { kind: 'lambda', name: 'run_it' }, 'tools[0] (run_it): kind "lambda" is not a tool kind: use \'builtin\' or \'graphql\''],
+    ['an unknown kind', { kind: 'http', name: 'run_it' }, 'tools[0] (run_it): kind "http" is not a tool kind: use \'builtin\', \'graphql\' or \'lambda\''],
+    ['a Lambda tool whose handler file does not exist', { kind: 'lambda', name: 'run_it', description: 'Runs it.', inputSchema: { type: 'object' }, entry: 'functions/tools/missing.ts' }, 'tools[0] (run_it): entry "functions/tools/missing.ts" must be the handler\'s source file'],
     ['an unknown builtin', { kind: 'builtin', name: 'weather' }, 'there is no builtin tool \'weather\'; the builtins are: current_time'],
     ['an empty description', graphqlTool({ description: '  ' }), 'description must say what the tool gives the model'],
     ['an input schema that is not an object schema', graphqlTool({ inputSchema: { type: 'array' } as unknown as InputSchema }), 'inputSchema.type must be \'object\''],
@@ -144,6 +145,23 @@ describe('the synth', () => {
 
     expect(iterations(dev)).toBe('5');
     expect(iterations(tuned)).toBe('8');
+  });
+
+  it('gives each Lambda tool a function of its own that only the chat function may invoke, named in its environment', () => {
+    const dev = buildStage('dev');
+    stages.push(dev);
+    const template = Template.fromStack(dev.stack);
+    const [toolId, tool] = lambdaOf(template, 'convert_units');
+    const [, chat] = lambdaOf(template, 'chat');
+
+    expect((chat.Environment as { Variables: Record<string, unknown> }).Variables.TOOL_FUNCTION_CONVERT_UNITS).toEqual({ Ref: toolId });
+    expect(tool.Timeout).toBe(10);
+    expect(statementsOf(template, chat).filter((statement) => statement.Action === 'lambda:InvokeFunction')).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [toolId, 'Arn'] } }),
+    ]);
+    // The tool's own role may write its logs and nothing else.
+    expect(statementsOf(template, tool).flatMap((statement) => [statement.Action].flat())).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    expect(statementsOf(template, tool).flatMap((statement) => [statement.Action].flat()).every((action) => String(action).startsWith('logs:'))).toBe(true);
   });
 
   it('refuses a toolMaxIterations that is not a whole number', () => {

@@ -31,7 +31,7 @@ describe('the tool catalog', () => {
     const scope = globalThis as { __CHAT_TOOLS__?: unknown };
     scope.__CHAT_TOOLS__ = catalog;
     try {
-      expect(toolRunnerFromCatalog().definitions.map((d) => d.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage']);
+      expect(toolRunnerFromCatalog().definitions.map((d) => d.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage', 'convert_units']);
     } finally {
       delete scope.__CHAT_TOOLS__;
     }
@@ -40,7 +40,7 @@ describe('the tool catalog', () => {
   it('defines every declared tool for the Messages API request', () => {
     const runner = toolRunnerFromCatalog(catalog);
 
-    expect(runner.definitions.map((d) => d.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage']);
+    expect(runner.definitions.map((d) => d.name)).toEqual(['current_time', 'list_recent_conversations', 'get_usage', 'convert_units']);
     for (const definition of runner.definitions) {
       expect(definition).toEqual({ name: expect.any(String) as unknown, description: expect.stringMatching(/\S/) as unknown, input_schema: expect.objectContaining({ type: 'object' }) as unknown });
     }
