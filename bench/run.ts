@@ -1,8 +1,7 @@
 // `npm run bench [-- <name>...] [--out FILE]`: runs the benchmarks one after another, each bounded, prints progress
 // and a table, and writes the rows to FILE (default .bench/results.json, which git ignores, so a run never dirties the
-// tree). It reports; it never fails on a missed goal.
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+// tree; bench/args.ts reads the flags). It reports; it never fails on a missed goal.
+import { BenchUsageError, parseBenchArgs } from './args.ts';
 import { boot } from './boot.ts';
 import { bundle } from './bundle.ts';
 import { fanout } from './fanout.ts';
@@ -20,12 +19,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const BENCHES: Bench[] = [publishes, writes, relayLag, firstToken, bundle, boot, queryThroughput, fanout];
 const LIMIT_MS = 120_000;
 
-const { values: flags, positionals: names } = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
-const unknown = names.filter((name) => !BENCHES.some((b) => b.name === name));
-if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark ${unknown.join(', ')}; pick from: ${BENCHES.map((b) => b.name).join(', ')}\n`);
+let args;
+try {
+  // npm runs the script from the package's folder; INIT_CWD is where `npm run bench` was typed, which --out is relative to.
+  args = parseBenchArgs(process.argv.slice(2), BENCHES.map((b) => b.name), process.env.INIT_CWD ?? process.cwd());
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  process.stderr.write(`npm run bench: ${error.message}\n`);
   process.exit(2);
 }
+const { names, out: path } = args;
 const chosen = names.length === 0 ? BENCHES : BENCHES.filter((b) => names.includes(b.name));
 const started = now();
 const say = (line: string): void => {
@@ -69,7 +72,6 @@ if (rig) {
   say('stopping the sandbox');
   await rig.then((started) => started.stop(), () => undefined);
 }
-const path = flags.out === undefined ? join(import.meta.dirname, '..', '.bench', 'results.json') : resolve(flags.out);
 writeResults(path, rows);
 process.stdout.write(`\n${tableText(rows)}\n\nwritten to ${path} (${round((now() - started) / 1000, 1)} s in all)\n`);
 process.exit(0);

@@ -6,7 +6,7 @@ import type { Sandbox } from '../sandbox.ts';
 import { loadTemplate } from '../template/load.ts';
 import type { ApiModel } from '../template/model.ts';
 import { describeFailure } from './failure.ts';
-import { inputsHash, synthesizeResolversOnly, synthesizeStack, writeRecord } from './synth.ts';
+import { ensureSynthesized, synthesizeResolversOnly } from './synth.ts';
 
 export type SourceKind = 'resolvers' | 'functions';
 
@@ -125,10 +125,10 @@ export class CodeReloader {
     try {
       let outdir = join(stateDir, 'reload.out');
       if (kinds.has('functions')) {
-        // Functions need their bundles: a full synth, which also brings cdk.out up to date for the next start.
-        const inputs = inputsHash(root);
+        // Functions need their bundles: a full synth (or the cached one of the same sources, after an edit is undone),
+        // put in cdk.out and kept in the synth cache for the next start.
         outdir = cdkOut;
-        writeRecord(stateDir, cdkOut, await synthesizeStack(root, cdkOut), inputs);
+        await ensureSynthesized({ root, cdkOut, stateDir, log: sandbox.log.child('synth') });
       } else {
         await synthesizeResolversOnly(root, outdir);
       }

@@ -1,9 +1,9 @@
-// What `npm start` does once its flags are read: synth, sandbox, demo user, amplify_outputs.json, banner, live
-// reload, and a clean stop on Ctrl-C or SIGTERM. Failures end in one clear message and exit 1.
+// What `npm start` does once its flags are read: synth (or the synth cache), sandbox, demo user, amplify_outputs.json,
+// banner, live reload, and a clean stop on Ctrl-C or SIGTERM. Failures end in one clear message and exit 1.
 import { CodeLoadError } from '../appsync/runtime/module.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
 import { JavaMissingError } from '../dynamodb-local/launch.ts';
-import { consoleSink } from '../log.ts';
+import { consoleSink, createLogger } from '../log.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import type { StartOptions } from './args.ts';
 import { bannerText, shownPath } from './banner.ts';
@@ -96,9 +96,10 @@ export async function runStart(options: StartOptions): Promise<void> {
     if (sandbox) void shutdown();
   });
   try {
-    const synth = await ensureSynthesized(REPO_ROOT, options.cdkOut, options.stateDir, () => say(`• synthesizing infra/ (dev) into ${shownPath(options.cdkOut)}…`));
-    const synthLine = synth.skipped ? 'synth skipped (infra unchanged)' : `synthesized in ${synth.ms} ms`;
-    say(`• ${synthLine}`);
+    const synth = await ensureSynthesized({
+      root: REPO_ROOT, cdkOut: options.cdkOut, stateDir: options.stateDir, log: createLogger('synth', consoleSink()),
+      onSynth: () => say(`• synthesizing infra/ (dev) into ${shownPath(options.cdkOut)}…`),
+    });
     if (signals.stopping) return shutdown();
     sandbox = await bootSandbox(options, synth.stackName);
     if (signals.stopping) return shutdown();
@@ -114,7 +115,7 @@ export async function runStart(options: StartOptions): Promise<void> {
       certificatePath: sandbox.certificatePath,
       outputsPath: options.outputs,
       readyMs: performance.now(),
-      synth: synth.skipped ? 'synth skipped, infra unchanged' : synthLine,
+      synth: synth.fromCache ? 'synth skipped, template from the cache' : `synthesized in ${synth.ms} ms`,
       persist: options.persist ? options.stateDir : null,
     }));
   } catch (error) {

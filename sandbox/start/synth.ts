@@ -1,9 +1,11 @@
-// `npm start`'s synth step: the dev stage of infra/ synthesized in this process, skipped when nothing that
-// shapes the template changed since the last synth into the same cdk.out (hash kept under the state dir).
+// `npm start`'s synth step: the dev stage of infra/ synthesized in this process, or, when nothing that shapes the
+// template changed, taken from the synth cache under the state dir (synth-cache.ts) without loading aws-cdk-lib.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Logger } from '../log.ts';
+import { lookupEntry, pruneCache, restoreEntry, storeEntry } from './synth-cache.ts';
 
 /** The repository this file belongs to: infra/, resolvers/, functions/ live here. */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -11,8 +13,14 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** What shapes the template: any change here means a new synth. */
 const INPUT_DIRS = ['infra', 'resolvers', 'functions'];
 const INPUT_FILES = ['schema.graphql', 'package-lock.json', 'package.json', 'cdk.json'];
-/** Bump when the way this file synthesizes changes, so an old record never skips a needed synth. */
-const RECORD_VERSION = 1;
+/**
+ * The environment a synth in this process reads: CDK's App takes its context from CDK_CONTEXT_JSON (and infra/app.ts
+ * then skips cdk.json's), CDK_DEBUG adds stack traces to the metadata, and a stack given an `env` would read the
+ * default account and region.
+ */
+export const SYNTH_ENV = ['CDK_CONTEXT_JSON', 'CDK_DEBUG', 'CDK_DEFAULT_ACCOUNT', 'CDK_DEFAULT_REGION'] as const;
+/** Bump when the way this file synthesizes changes, so an old cache entry is never served for a new synth. */
+const SYNTH_VERSION = 2;
 const STAGE = 'dev';
 
 export class SynthError extends Error {
@@ -25,11 +33,12 @@ export class SynthError extends Error {
 
 export interface SynthResult {
   stackName: string;
-  skipped: boolean;
+  /** True when the template came from the synth cache, false when it was synthesized now. */
+  fromCache: boolean;
   ms: number;
+  /** The cache key: the hash of the inputs, the stage and the environment. */
+  key: string;
 }
-
-interface SynthRecord { version: number; stage: string; inputs: string; cdkOut: string; stackName: string; template: string }
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -49,34 +58,15 @@ export function inputsHash(root: string): string {
   return hash.digest('hex');
 }
 
-const sha256File = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
-const recordPath = (stateDir: string): string => join(stateDir, 'synth.json');
-
-function readRecord(stateDir: string): SynthRecord | null {
-  try {
-    return JSON.parse(readFileSync(recordPath(stateDir), 'utf8')) as SynthRecord;
-  } catch {
-    return null;
-  }
+/** The synth cache key: the input files, the stage, the environment CDK reads, and how this file synthesizes. */
+export function synthKey(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const environment = Object.fromEntries(SYNTH_ENV.map((name) => [name, env[name] ?? null]));
+  const text = JSON.stringify({ version: SYNTH_VERSION, stage: STAGE, inputs: inputsHash(root), environment });
+  return createHash('sha256').update(text).digest('hex');
 }
 
-/** Remembers that `cdkOut` now holds the template of these inputs. */
-export function writeRecord(stateDir: string, cdkOut: string, stackName: string, inputs: string): void {
-  mkdirSync(stateDir, { recursive: true });
-  const record: SynthRecord = { version: RECORD_VERSION, stage: STAGE, inputs, cdkOut, stackName, template: sha256File(join(cdkOut, `${stackName}.template.json`)) };
-  const path = recordPath(stateDir);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
-}
-
-/** The stack name when cdk.out still holds exactly the template these inputs give; null otherwise. */
-function upToDate(stateDir: string, cdkOut: string, inputs: string): string | null {
-  const record = readRecord(stateDir);
-  if (record?.version !== RECORD_VERSION || record.stage !== STAGE || record.inputs !== inputs || record.cdkOut !== cdkOut) return null;
-  const template = join(cdkOut, `${record.stackName}.template.json`);
-  // Another synth (npm run synth, a test) may have rewritten cdk.out since.
-  return existsSync(template) && sha256File(template) === record.template ? record.stackName : null;
-}
+/** Where the synth cache lives in a state dir. */
+export const synthCacheDir = (stateDir: string): string => join(stateDir, 'synth-cache');
 
 interface InfraApp {
   synthesize(outdir: string, stage: 'dev'): string;
@@ -114,16 +104,39 @@ export async function synthesizeResolversOnly(root: string, outdir: string): Pro
   }
 }
 
-/** Synthesizes into `cdkOut` unless the last synth there came from the same inputs. */
-export async function ensureSynthesized(root: string, cdkOut: string, stateDir: string, onSynth: () => void = () => undefined): Promise<SynthResult> {
+export interface EnsureOptions {
+  root: string;
+  /** Where the cloud assembly is put for the sandbox to serve. */
+  cdkOut: string;
+  /** Holds the synth cache (synth-cache/). */
+  stateDir: string;
+  /** Says whether the template came from the cache or was synthesized, and about a damaged cache entry. */
+  log: Logger;
+  /** Called before a synth starts (not on a cache hit). */
+  onSynth?: () => void;
+  /** Writes a cloud assembly into a folder and returns the stack's name; default the dev stage with bundling. */
+  synthesize?: (root: string, outdir: string) => Promise<string>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Puts the template of the current inputs in `cdkOut`: from the synth cache, or synthesized now and cached. */
+export async function ensureSynthesized(options: EnsureOptions): Promise<SynthResult> {
   const started = performance.now();
-  const inputs = inputsHash(root);
-  const current = upToDate(stateDir, cdkOut, inputs);
-  if (current !== null) return { stackName: current, skipped: true, ms: Math.round(performance.now() - started) };
-  onSynth();
-  const stackName = await synthesizeStack(root, cdkOut);
-  writeRecord(stateDir, cdkOut, stackName, inputs);
-  return { stackName, skipped: false, ms: Math.round(performance.now() - started) };
+  const { root, cdkOut, log, synthesize = synthesizeStack } = options;
+  const cacheDir = synthCacheDir(options.stateDir);
+  const key = synthKey(root, options.env);
+  const found = lookupEntry(cacheDir, key);
+  if (found.damaged !== null) log.warn(`synth cache entry ${key.slice(0, 12)} was damaged (${found.damaged}): removed, synthesizing again`);
+  if (!found.entry) options.onSynth?.();
+  const entry = found.entry ?? await storeEntry(cacheDir, key, (outdir) => synthesize(root, outdir));
+  restoreEntry(entry, cdkOut);
+  pruneCache(cacheDir, key);
+  const ms = Math.round(performance.now() - started);
+  const where = relative(root, entry.dir).startsWith('..') ? entry.dir : relative(root, entry.dir);
+  log.info(found.entry
+    ? `template from the synth cache (${where}, inputs unchanged), in ${ms} ms`
+    : `template synthesized in ${ms} ms, cached in ${where}`);
+  return { stackName: entry.stackName, fromCache: found.entry !== null, ms, key };
 }
 
 /** The first lines of a synth failure, without CDK's construct stack trace. */

@@ -85,7 +85,7 @@ export function tempDir(prefix: string): string {
 export function copyRepository(): string {
   const dir = join(tempDir('repo'), 'repo');
   mkdirSync(dir);
-  for (const entry of ['infra', 'resolvers', 'functions', 'sandbox', 'schema.graphql', 'package.json', 'package-lock.json', 'tsconfig.json', 'cdk.json']) {
+  for (const entry of ['infra', 'resolvers', 'functions', 'sandbox', 'clients', 'schema.graphql', 'package.json', 'package-lock.json', 'tsconfig.json', 'cdk.json']) {
     cpSync(join(REPO, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));

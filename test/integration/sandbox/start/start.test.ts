@@ -1,5 +1,5 @@
 // `npm start` as a front-end developer meets it: one banner, amplify_outputs.json, the demo user signing in,
-// Ctrl-C leaving nothing behind, a skipped synth on the next start, and clear refusals.
+// Ctrl-C leaving nothing behind, the template from the synth cache on the next start, and clear refusals.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -34,7 +34,8 @@ describe('npm start', () => {
   it('prints one banner with the endpoints, the demo user, Claude and the certificate hint', () => {
     const output = first.output();
 
-    expect(output).toMatch(/synthesized in \d+ ms/);
+    expect(output).toMatch(/INFO +synth +template synthesized in \d+ ms, cached in \S+synth-cache\/[0-9a-f]{64}$/m);
+    expect(output).toMatch(/Sandbox ready in [\d.]+ s +\(stack ChatApi-dev, synthesized in \d+ ms\)/);
     expect(output.match(/Sandbox ready in/g)).toHaveLength(1);
     expect(bannerValue(output, 'GraphQL')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(output).toMatch(/^ +https:\/\/localhost:\d+\/graphql$/m);
@@ -91,13 +92,15 @@ describe('npm start', () => {
     expect(alive(javaPid)).toBe(false);
   });
 
-  it('skips the synth when nothing that shapes the template changed', async () => {
+  it('takes the template from the synth cache when nothing that shapes it changed, into a fresh cdk.out', async () => {
+    rmSync(join(dir, 'cdk.out'), { recursive: true });
     second = runStart(args);
 
     await second.waitFor(READY, 120_000);
 
-    expect(second.output()).toMatch(/synth skipped \(infra unchanged\)/);
-    expect(second.output()).toMatch(/Sandbox ready in [\d.]+ s +\(stack ChatApi-dev, synth skipped/);
+    expect(second.output()).toMatch(/INFO +synth +template from the synth cache \(\S+synth-cache\/[0-9a-f]{64}, inputs unchanged\)/);
+    expect(second.output()).not.toMatch(/synthesizing infra/);
+    expect(second.output()).toMatch(/Sandbox ready in [\d.]+ s +\(stack ChatApi-dev, synth skipped, template from the cache\)/);
   }, 130_000);
 
   it('refuses a busy port with a clear message and exit 1', async () => {
