@@ -2,12 +2,12 @@
 // operations.ts over any GraphQL request function (graphql.ts, or a client's own: Amplify's, Apollo's).
 import type { GraphqlRequest } from './graphql.ts';
 import {
-  CREATE_CONVERSATION, GET_MESSAGE, LIST_CONVERSATIONS, LIST_MESSAGES, REGENERATE_REPLY, SEND_MESSAGE, STOP_REPLY, USAGE_QUERY,
-  type Conversation, type DailyUsage, type Message, type Page, type Turn,
+  CREATE_CONVERSATION, GET_MESSAGE, LIST_CONVERSATIONS, LIST_MESSAGES, REGENERATE_REPLY, SEND_MESSAGE, STOP_REPLY, SUBMIT_TOOL_RESULT, USAGE_QUERY,
+  type ClientTool, type Conversation, type DailyUsage, type Message, type Page, type Turn,
 } from './operations.ts';
 
 export interface PageRequest { limit?: number; nextToken?: string | null }
-export interface NewConversation { title?: string; systemPrompt?: string; model?: string }
+export interface NewConversation { title?: string; systemPrompt?: string; model?: string; thinkingBudgetTokens?: number }
 
 export class ChatApi {
   constructor(private readonly request: GraphqlRequest) {}
@@ -41,9 +41,23 @@ export class ChatApi {
     return (await this.request<{ getMessage: Message | null }>(GET_MESSAGE, { conversationId, id })).getMessage;
   }
 
-  /** Starts a turn; sending the same clientMessageId again answers the same turn (a retry never makes two). */
-  async sendMessage(conversationId: string, content: string, clientMessageId: string = crypto.randomUUID()): Promise<Turn> {
-    return (await this.request<{ sendMessage: Turn }>(SEND_MESSAGE, { input: { conversationId, content, clientMessageId } })).sendMessage;
+  /**
+   * Starts a turn; sending the same clientMessageId again answers the same turn (a retry never makes two). With
+   * `clientTools`, the model may call them: the reply then waits (AWAITING_TOOL_RESULT) for submitToolResult.
+   */
+  async sendMessage(conversationId: string, content: string, clientMessageId: string = crypto.randomUUID(), clientTools: readonly ClientTool[] = []): Promise<Turn> {
+    const tools = clientTools.map((tool) => ({ ...tool, inputSchema: JSON.stringify(tool.inputSchema) }));
+    const input = { conversationId, content, clientMessageId, ...(tools.length > 0 ? { clientTools: tools } : {}) };
+    return (await this.request<{ sendMessage: Turn }>(SEND_MESSAGE, { input })).sendMessage;
+  }
+
+  /**
+   * Answers a client tool's call (a TOOL_USE block AWAITING_RESULT) with what the tool gave, any JSON value; the reply
+   * goes on once every call it awaits is answered. Sending the same answer again is safe.
+   */
+  async submitToolResult(reply: Pick<Message, 'conversationId' | 'id'>, toolUseId: string, output: unknown, isError = false): Promise<Message> {
+    const input = { conversationId: reply.conversationId, messageId: reply.id, toolUseId, output: JSON.stringify(output ?? null), isError };
+    return (await this.request<{ submitToolResult: Message }>(SUBMIT_TOOL_RESULT, { input })).submitToolResult;
   }
 
   /** Asks the reply in flight to stop; it ends STOPPED with its text kept, at the chat function's next checkpoint. */

@@ -13,18 +13,20 @@ export type Block = Selected<Schema.ContentBlock, 'index' | 'type' | 'text' | 't
 export type Usage = Selected<Schema.TokenUsage, 'inputTokens' | 'outputTokens' | 'cacheReadInputTokens' | 'cacheCreationInputTokens'>;
 export type Message = Selected<Schema.Message, 'id' | 'conversationId' | 'role' | 'content' | 'status' | 'seq' | 'createdAt' | 'updatedAt' | 'stopReason' | 'error' | 'replyTo'>
   & { blocks: Block[]; usage: Usage | null };
-export type Conversation = Selected<Schema.Conversation, 'id' | 'title' | 'model' | 'createdAt' | 'updatedAt' | 'messageCount' | 'activeReplyId'>;
+export type Conversation = Selected<Schema.Conversation, 'id' | 'title' | 'model' | 'thinkingBudgetTokens' | 'createdAt' | 'updatedAt' | 'messageCount' | 'activeReplyId'>;
 export type ReplyEvent = Selected<Schema.ReplyEvent, 'conversationId' | 'messageId' | 'seq' | 'type' | 'index' | 'text' | 'title' | 'status' | 'stopReason' | 'error'>
   & { block: Block | null; citation: Citation | null; usage: Usage | null };
 export type DailyUsage = Selected<Schema.DailyUsage, 'date' | 'inputTokens' | 'outputTokens' | 'cacheReadInputTokens' | 'cacheCreationInputTokens' | 'quota' | 'remaining'>;
 export interface Page<T> { items: T[]; nextToken: string | null }
 export interface Turn { userMessage: Message; reply: Message }
+/** A tool the front end runs itself (sendMessage's clientTools): its input schema as a JSON Schema object. */
+export interface ClientTool { name: string; description: string; inputSchema: Record<string, unknown> }
 
 const CITATION = 'type citedText documentIndex documentTitle start end';
 const USAGE = 'inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens';
 const BLOCK = `index type text citations { ${CITATION} } toolUseId name input status output isError`;
 const MESSAGE = `id conversationId role content status seq createdAt updatedAt stopReason error replyTo usage { ${USAGE} } blocks { ${BLOCK} }`;
-const CONVERSATION = 'id title model createdAt updatedAt messageCount activeReplyId';
+const CONVERSATION = 'id title model thinkingBudgetTokens createdAt updatedAt messageCount activeReplyId';
 
 export const LIST_CONVERSATIONS = `query ListConversations($limit: Int, $nextToken: String) {
   listConversations(limit: $limit, nextToken: $nextToken) { items { ${CONVERSATION} } nextToken }
@@ -57,6 +59,10 @@ export const REGENERATE_REPLY = `mutation RegenerateReply($conversationId: ID!) 
   regenerateReply(conversationId: $conversationId) { ${MESSAGE} }
 }`;
 
+export const SUBMIT_TOOL_RESULT = `mutation SubmitToolResult($input: SubmitToolResultInput!) {
+  submitToolResult(input: $input) { ${MESSAGE} }
+}`;
+
 export const USAGE_QUERY = `query Usage($date: AWSDate) {
   usage(date: $date) { date ${USAGE} quota remaining }
 }`;
@@ -79,6 +85,7 @@ export const OPERATIONS = {
   SendMessage: SEND_MESSAGE,
   StopReply: STOP_REPLY,
   RegenerateReply: REGENERATE_REPLY,
+  SubmitToolResult: SUBMIT_TOOL_RESULT,
   Usage: USAGE_QUERY,
   OnReplyEvent: ON_REPLY_EVENT,
 } as const;

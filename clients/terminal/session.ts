@@ -158,6 +158,10 @@ export class ChatSession {
       this.terminal.write(output.text);
       return;
     }
+    if (output.kind === 'note') {
+      this.terminal.write(`\n${this.render.style('dim', output.text)}\n`);
+      return;
+    }
     this.terminal.write(this.render.end(output.status, output.error));
     this.replyEnded?.();
   }

@@ -72,6 +72,24 @@ describe('the playground page', () => {
     await context.close();
   }, 90_000);
 
+  it('shows a tool call with its input and result, folded above the reply\'s text', async () => {
+    const { page, problems } = await signedInPage();
+
+    await page.getByRole('textbox', { name: 'Message' }).fill('What time is it in Tokyo? [[standin:tool=current_time {"timeZone":"Asia/Tokyo"}]]');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const reply = page.locator('.message.assistant').last();
+    await reply.locator('.tool[data-tool-status="COMPLETE"]').waitFor(WAIT);
+    await page.locator('.message.assistant[data-status="COMPLETE"]').last().waitFor(WAIT);
+    await reply.locator('.tool summary').click();
+
+    expect(await reply.locator('.tool summary').innerText()).toBe('Tool current_time COMPLETE');
+    expect(JSON.parse(await reply.locator('.tool-input').innerText())).toEqual({ timeZone: 'Asia/Tokyo' });
+    expect(JSON.parse(await reply.locator('.tool-output').innerText())).toMatchObject({ timeZone: 'Asia/Tokyo' });
+    expect(await replyText(page)).toContain('Tool current_time returned:');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
   it('shows the schema docs in GraphiQL, introspected with the user\'s token', async () => {
     const { page, problems } = await signedInPage('/playground');
 

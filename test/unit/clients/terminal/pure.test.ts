@@ -9,7 +9,7 @@ import { parseChatArgs, UsageError } from '../../../../clients/terminal/args.ts'
 import { message, networkCode, reachingFetch, UnreachableError } from '../../../../clients/terminal/failure.ts';
 import { cognitoEndpointFor, parseOutputs, readOutputs } from '../../../../clients/terminal/outputs.ts';
 import { ago, choice, Render } from '../../../../clients/terminal/render.ts';
-import { onCtrlC, ReplyPrinter } from '../../../../clients/terminal/reply.ts';
+import { noteOf, onCtrlC, ReplyPrinter } from '../../../../clients/terminal/reply.ts';
 
 const delta = (seq: number, text: string, index = 0) => ({ messageId: 'r', seq, type: 'DELTA' as const, index, text });
 const deployed = { auth: { aws_region: 'eu-west-1', user_pool_id: 'eu-west-1_a', user_pool_client_id: 'client' }, data: { url: 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql' } };
@@ -92,6 +92,37 @@ describe('a reply being printed', () => {
 
     expect([first, then, printer.show(other.state)]).toEqual([[{ kind: 'text', text: 'Hello' }], [{ kind: 'text', text: ', world' }], []]);
     expect(printer.id).toBe('r');
+  });
+
+  it('prints a line for thinking, a tool call and its result where they come, between the text around them', () => {
+    const printer = new ReplyPrinter();
+    printer.follow('r');
+    const reply = new ReplyAssembler({ id: 'r', content: '', seq: 0, status: 'PENDING' });
+    const events = [
+      { messageId: 'r', seq: 1, type: 'THINKING_DELTA' as const, index: 0, text: 'Hmm.' },
+      delta(2, 'Let me look.', 1),
+      { messageId: 'r', seq: 3, type: 'TOOL_USE' as const, block: { index: 2, type: 'TOOL_USE' as const, toolUseId: 't1', name: 'current_time', input: '{"timeZone":"UTC"}', status: 'RUNNING' as const } },
+      { messageId: 'r', seq: 4, type: 'TOOL_RESULT' as const, block: { index: 3, type: 'TOOL_RESULT' as const, toolUseId: 't1', output: `"${'x'.repeat(200)}"`, isError: false } },
+      delta(5, 'Noon.', 4),
+    ];
+
+    const out = events.flatMap((event) => {
+      reply.receive(event);
+      return printer.show(reply.state);
+    });
+
+    expect(out).toEqual([
+      { kind: 'note', text: '(thinking…)' },
+      { kind: 'text', text: 'Let me look.' },
+      { kind: 'note', text: '→ current_time {"timeZone":"UTC"}' },
+      { kind: 'note', text: `← "${'x'.repeat(118)}…` },
+      { kind: 'text', text: '\n\nNoon.' },
+    ]);
+  });
+
+  it('names a failed tool result and an attachment block', () => {
+    expect(noteOf({ type: 'TOOL_RESULT', name: null, input: null, output: '{"error":"no"}', isError: true })).toBe('✖ {"error":"no"}');
+    expect(noteOf({ type: 'IMAGE', name: null, input: null, output: null, isError: null })).toBe('(image)');
   });
 
   it('ends with the reason of an ERROR', () => {
