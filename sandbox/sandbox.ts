@@ -18,6 +18,7 @@ import { startDynamoDb } from './dynamodb-local/service.ts';
 import { invokeRoute } from './lambda/invoke-route.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
+import { s3StateDir, startS3, type S3Service } from './s3/service.ts';
 import { startSecretsManager } from './secrets-manager/service.ts';
 import { startFrontServer } from './server/server.ts';
 import { loadTemplate } from './template/load.ts';
@@ -54,14 +55,19 @@ export interface SandboxUrls {
   claude: string | null;
 }
 
+/** S3's endpoint, path-style: `<s3>/<bucket>/<key>` (clients set forcePathStyle). */
+export type SandboxUrlsWithS3 = SandboxUrls & { s3: string };
+
 export interface Sandbox {
-  urls: SandboxUrls;
+  urls: SandboxUrlsWithS3;
   template: SandboxTemplate;
   api: AppSyncApi;
   realtime: RealtimeHub;
   dynamodb: { endpoint: string; client: DynamoDBClient };
   lambda: LambdaService;
   userPools: Map<string, UserPool>;
+  /** The template's buckets, served at urls.s3. */
+  s3: S3Service;
   claude: ClaudeStandIn | null;
   /** The IAM credentials the sandbox accepts (its functions sign with them). */
   iam: IamPrincipal;
@@ -90,6 +96,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
     // Functions read their secrets (the Anthropic key) as on AWS, from GetSecretValue.
     const secrets = parts.service(startSecretsManager({ secrets: template.secrets, iamPrincipals: [iam], log: log.child('secrets') }));
+    const s3 = parts.service(startS3({
+      buckets: template.buckets, region: template.region, iamPrincipals: [iam], persist: options.persist ?? false, stateDir: s3StateDir(stateDir), log: log.child('s3'),
+    }));
     // The Claude stand-in under /claude/, unless a key sends functions to the real API; the functions' role may call
     // its Bedrock routes, signed as on AWS.
     const claude = options.anthropicApiKey === undefined
@@ -106,10 +115,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
     appsync.attach(server.http);
     appsync.attach(server.https);
-    server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
+    server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, ...s3.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
     return {
       urls, template, api: appsync.api, realtime: appsync.realtime, dynamodb: { endpoint: dynamodb.endpoint, client: dynamodb.client }, lambda,
-      userPools: cognito.pools, claude, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
+      userPools: cognito.pools, s3, claude, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
     };
   } catch (error) {
     await parts.stop();
@@ -147,7 +156,7 @@ class Parts {
   }
 }
 
-function sandboxUrls(host: string, port: number, standIn: boolean): SandboxUrls {
+function sandboxUrls(host: string, port: number, standIn: boolean): SandboxUrlsWithS3 {
   const base = `http://${host}:${port}`;
   return {
     base,
@@ -156,6 +165,7 @@ function sandboxUrls(host: string, port: number, standIn: boolean): SandboxUrls 
     graphqlHttps: `https://localhost:${port}/graphql`,
     realtimeWss: `wss://localhost:${port}${REALTIME_PATH}`,
     cognito: base,
+    s3: `${base}/s3`,
     claude: standIn ? `${base}/claude` : null,
   };
 }
@@ -177,7 +187,7 @@ function sandboxPrincipal(accountId: string): IamPrincipal {
 }
 
 /** Every function's AWS endpoints point at the sandbox; Claude is the stand-in unless a key is given. */
-function functionsEnvironment(region: string, iam: IamPrincipal, dynamoDbEndpoint: string, urls: SandboxUrls, anthropicApiKey: string | undefined): Record<string, string> {
+function functionsEnvironment(region: string, iam: IamPrincipal, dynamoDbEndpoint: string, urls: SandboxUrlsWithS3, anthropicApiKey: string | undefined): Record<string, string> {
   return {
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: iam.accessKeyId,
@@ -187,6 +197,7 @@ function functionsEnvironment(region: string, iam: IamPrincipal, dynamoDbEndpoin
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: urls.base,
     AWS_ENDPOINT_URL_LAMBDA: urls.base,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: urls.base,
+    AWS_ENDPOINT_URL_S3: urls.s3,
     ...(anthropicApiKey === undefined
       // No key: the chat function reads the template's secret, whose sandbox value the stand-in accepts.
       ? { ANTHROPIC_BASE_URL: `${urls.base}/claude`, ANTHROPIC_BEDROCK_BASE_URL: `${urls.base}/claude/bedrock` }

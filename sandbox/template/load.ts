@@ -2,7 +2,7 @@
 // (template/model.ts). The template is the only description of the API: nothing here is configured a second time.
 import { resolve, resolveString, TemplateError } from './intrinsics.ts';
 import { loadApi } from './load-api.ts';
-import type { LambdaModel, SandboxTemplate, SecretModel, TableModel, UserPoolModel } from './model.ts';
+import type { BucketModel, LambdaModel, SandboxTemplate, SecretModel, TableModel, UserPoolModel } from './model.ts';
 import { readSynthOutput, text, type LoadOptions, type SynthOutput } from './synth-output.ts';
 
 export { TemplateError } from './intrinsics.ts';
@@ -24,6 +24,7 @@ export function loadTemplate(options: LoadOptions): SandboxTemplate {
     functions: loadFunctions(synth),
     userPools: loadUserPools(synth),
     secrets: loadSecrets(synth),
+    buckets: loadBuckets(synth),
     outputs: loadOutputs(synth),
   };
 }
@@ -93,6 +94,15 @@ function loadSecrets(synth: SynthOutput): SecretModel[] {
     const name = synth.prop(id, r, 'Name');
     const secretString = synth.prop(id, r, 'SecretString');
     return { logicalId: id, arn: synth.physical(id)?.ref ?? id, name: typeof name === 'string' ? name : id, ...(typeof secretString === 'string' ? { secretString } : {}) };
+  });
+}
+
+/** Only the bucket's CORS and lifecycle are resolved: its other properties may name resources the sandbox does not serve (a KMS key). */
+function loadBuckets(synth: SynthOutput): BucketModel[] {
+  return synth.of('AWS::S3::Bucket').map(([id, r]) => {
+    const cors = synth.prop(id, r, 'CorsConfiguration');
+    const lifecycle = synth.prop(id, r, 'LifecycleConfiguration');
+    return { logicalId: id, bucketName: synth.physical(id)?.ref ?? id, ...(cors === undefined ? {} : { corsConfiguration: cors }), ...(lifecycle === undefined ? {} : { lifecycleConfiguration: lifecycle }) };
   });
 }
 

@@ -55,6 +55,12 @@ export interface ApiModel {
 
 export interface TableModel { logicalId: string; tableName: string; properties: Record<string, unknown> }
 
+/**
+ * An S3 bucket with the two configurations the sandbox's S3 applies, as resolved from the template (their CloudFormation
+ * shapes, "AWS::S3::Bucket CorsConfiguration" and "LifecycleConfiguration"); undefined when the template sets none.
+ */
+export interface BucketModel { logicalId: string; bucketName: string; corsConfiguration?: unknown; lifecycleConfiguration?: unknown }
+
 export interface LambdaModel {
   logicalId: string;
   name: string;
@@ -93,6 +99,8 @@ export interface SandboxTemplate {
   userPools: UserPoolModel[];
   /** Secrets Manager secrets, served for GetSecretValue. */
   secrets: SecretModel[];
+  /** S3 buckets, served by sandbox/s3/. */
+  buckets: BucketModel[];
   outputs: Record<string, string>;
 }
 

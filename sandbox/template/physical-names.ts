@@ -13,6 +13,7 @@ function stableId(seed: string, length: number, alphabet = 'abcdefghijklmnopqrst
 /** What names are made of: the stack, where it runs, and the URLs the sandbox serves the API on. */
 export interface NamingScope { stackName: string; region: string; accountId: string; graphqlUrl: string; realtimeUrl: string }
 
+// eslint-disable-next-line max-lines-per-function -- one case per resource type the sandbox names, each a few lines; split, the naming rules would be scattered
 export function physicalNames(resources: Record<string, Resource>, options: NamingScope): Map<string, PhysicalResource> {
   const out = new Map<string, PhysicalResource>();
   const { region, accountId } = options;
@@ -63,6 +64,15 @@ export function physicalNames(resources: Record<string, Resource>, options: Nami
       case 'AWS::IAM::Role':
         out.set(id, { ref: `${options.stackName}-${id}`, attributes: { Arn: arn('iam', `role/${options.stackName}-${id}`).replace(`:${region}:`, '::'), RoleId: id } });
         break;
+      case 'AWS::S3::Bucket': {
+        // CloudFormation names an unnamed bucket stack-logicalid-suffix, lower-cased, at most 63 characters ("AWS::S3::Bucket", BucketName).
+        const name = named('BucketName') ?? `${`${options.stackName}-${id}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 50)}-${stableId(seed(id), 12)}`;
+        out.set(id, { ref: name, attributes: {
+          Arn: `arn:aws:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+          DualStackDomainName: `${name}.s3.dualstack.${region}.amazonaws.com`, WebsiteURL: `http://${name}.s3-website-${region}.amazonaws.com`,
+        } });
+        break;
+      }
       case 'AWS::SecretsManager::Secret':
         out.set(id, { ref: arn('secretsmanager', `secret:${id}`), attributes: {} });
         break;
