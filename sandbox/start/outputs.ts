@@ -34,7 +34,8 @@ export interface SandboxOutputs {
     groups: string[];
   };
   data?: { aws_region: string; url: string; default_authorization_type: string; authorization_types: string[]; api_key?: string };
-  custom: { sandbox: SandboxCustomOutputs };
+  /** Only the sandbox's file has it: a deployed stack needs no more than Amplify's own keys. */
+  custom?: { sandbox: SandboxCustomOutputs };
 }
 
 /** Cognito's MfaConfiguration (OFF | ON | OPTIONAL) in the outputs' words. */
@@ -42,30 +43,27 @@ const MFA: Record<string, string> = { OFF: 'NONE', ON: 'REQUIRED', OPTIONAL: 'OP
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
-export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, certificatePath: string): SandboxOutputs {
-  const region = template.region;
-  const outputs: SandboxOutputs = {
-    version: '1.4',
-    custom: {
-      sandbox: {
-        cognito_endpoint: urls.cognito,
-        graphql_https_url: urls.graphqlHttps,
-        realtime_url: urls.realtime,
-        realtime_wss_url: urls.realtimeWss,
-        playground_url: `${urls.base}/`,
-        certificate_path: certificatePath,
-      },
-    },
-  };
-  const pool = apiUserPool(template);
-  const client = pool?.clients[0];
-  if (pool && client) {
+/** What the outputs are made of, wherever the API runs: the sandbox's template, or a deployed stack's. */
+export interface OutputsSource {
+  region: string;
+  /** The user pool's ids and its template properties (password policy, schema, verification, MFA). */
+  userPool?: { poolId: string; clientId: string; properties: Record<string, unknown> };
+  api?: { url: string; defaultAuthorizationType: string; additionalAuthorizationTypes: string[]; apiKey?: string };
+  custom?: SandboxOutputs['custom'];
+}
+
+/** amplify_outputs.json from its parts: the one function behind both the sandbox's file and a deployed stack's. */
+export function outputsOf(source: OutputsSource): SandboxOutputs {
+  const region = source.region;
+  const outputs: SandboxOutputs = { version: '1.4', ...(source.custom ? { custom: source.custom } : {}) };
+  const pool = source.userPool;
+  if (pool) {
     const policy = userPoolSettingsFromTemplate(pool.properties, []).passwordPolicy;
     const schema = Array.isArray(pool.properties.Schema) ? (pool.properties.Schema as { Name?: string; Required?: boolean }[]) : [];
     outputs.auth = {
       aws_region: region,
       user_pool_id: pool.poolId,
-      user_pool_client_id: client.clientId,
+      user_pool_client_id: pool.clientId,
       password_policy: {
         min_length: policy.minimumLength,
         require_lowercase: policy.requireLowercase,
@@ -82,18 +80,39 @@ export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, cer
       groups: [],
     };
   }
-  const api = template.api;
+  const api = source.api;
   if (api) {
     outputs.data = {
       aws_region: region,
-      url: urls.graphql,
-      default_authorization_type: api.auth.default.type,
-      authorization_types: api.auth.additional.map((p) => p.type),
+      url: api.url,
+      default_authorization_type: api.defaultAuthorizationType,
+      authorization_types: api.additionalAuthorizationTypes,
+      ...(api.apiKey ? { api_key: api.apiKey } : {}),
     };
-    const apiKey = api.apiKeys[0];
-    if (apiKey) outputs.data.api_key = apiKey.id;
   }
   return outputs;
+}
+
+export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, certificatePath: string): SandboxOutputs {
+  const pool = apiUserPool(template);
+  const client = pool?.clients[0];
+  const api = template.api;
+  const apiKey = api?.apiKeys[0]?.id;
+  return outputsOf({
+    region: template.region,
+    ...(pool && client ? { userPool: { poolId: pool.poolId, clientId: client.clientId, properties: pool.properties } } : {}),
+    ...(api ? { api: { url: urls.graphql, defaultAuthorizationType: api.auth.default.type, additionalAuthorizationTypes: api.auth.additional.map((p) => p.type), ...(apiKey ? { apiKey } : {}) } } : {}),
+    custom: {
+      sandbox: {
+        cognito_endpoint: urls.cognito,
+        graphql_https_url: urls.graphqlHttps,
+        realtime_url: urls.realtime,
+        realtime_wss_url: urls.realtimeWss,
+        playground_url: `${urls.base}/`,
+        certificate_path: certificatePath,
+      },
+    },
+  });
 }
 
 /** Writes the file whole (rename over), so a watcher never reads half of it. */
