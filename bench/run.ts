@@ -12,11 +12,13 @@ import { relayLag } from './relay-lag.ts';
 import { unmeasured, tableText, writeResults, type Bench, type BenchContext, type Row } from './results.ts';
 import { startRig, type Rig } from './rig.ts';
 import { now, round } from './stats.ts';
+import { thinkingPublishes } from './thinking-publishes.ts';
+import { toolLoop } from './tool-loop.ts';
 import { writes } from './writes.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const BENCHES: Bench[] = [publishes, writes, relayLag, firstToken, bundle, boot, queryThroughput, fanout];
+const BENCHES: Bench[] = [publishes, thinkingPublishes, writes, relayLag, firstToken, toolLoop, bundle, boot, queryThroughput, fanout];
 const LIMIT_MS = 120_000;
 
 let args;
