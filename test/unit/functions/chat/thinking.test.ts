@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { thinkingFor } from '../../../../functions/chat/reply.ts';
+import { thinkingFor } from '../../../../functions/chat/tool-loop.ts';
 
 describe('thinkingFor', () => {
   it('is off when the conversation has no budget', () => {
