@@ -16,7 +16,7 @@ beforeAll(async () => {
   p = await startProduct();
   ana = await user(p.sandbox, 'ana@example.com');
   bo = await user(p.sandbox, 'bo@example.com');
-  limit = templateResolverCountLimit();
+  limit = await templateResolverCountLimit();
 }, 120_000);
 
 afterAll(async () => {
@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 /** The API's ResolverCountLimit as infra/ synthesized it; AppSync's default, 10,000, when it sets none. */
-function templateResolverCountLimit(): number {
+async function templateResolverCountLimit(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'limits-'));
-  const { cdkOut, stackName } = productTemplate(dir);
+  const { cdkOut, stackName } = await productTemplate(dir);
   const template = JSON.parse(readFileSync(join(cdkOut, `${stackName}.template.json`), 'utf8')) as { Resources: Record<string, { Type: string; Properties: { ResolverCountLimit?: number } }> };
   rmSync(dir, { recursive: true, force: true });
   const graphqlApi = Object.values(template.Resources).find((r) => r.Type === 'AWS::AppSync::GraphQLApi');

@@ -19,7 +19,7 @@ export interface Product {
 
 export async function startProduct(options: Partial<SandboxOptions> = {}): Promise<Product> {
   const dir = mkdtempSync(join(tmpdir(), 'product-'));
-  const { cdkOut, stackName } = productTemplate(dir);
+  const { cdkOut, stackName } = await productTemplate(dir);
   const logs = memorySink();
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...options });
   return {

@@ -14,6 +14,7 @@ import { ChatApiStack } from '../../../infra/stack.ts';
 import { DEFAULT_TOOLS, ToolConfigError, toolsDefine, validateTools, type ToolConfig } from '../../../infra/tools.ts';
 import type { GraphqlToolSpec, InputSchema } from '../../../functions/chat/tools/types.ts';
 import { buildStage, lambdaOf, statementsOf, testEntries, type SynthesizedStage } from './synth.ts';
+import { fixtureApp } from '../../support/fixture-app.ts';
 
 const TOOLS_HANDLER = fileURLToPath(new URL('./fixtures/tools-handler.ts', import.meta.url));
 const folders: string[] = [];
@@ -128,7 +129,7 @@ describe('the synth', () => {
   it('fails on a bad tool before building anything, with the checks\' message', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'chat-infra-tools-'));
     folders.push(outdir);
-    const app = (): App => new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = (): App => fixtureApp(outdir);
 
     const build = (): ChatApiStack => new ChatApiStack(app(), 'ChatApi-dev', { stage: 'dev', resolverBuildDir: join(outdir, '.resolvers'), entries: testEntries(), tools: [graphqlTool({ document: 'mutation { endAllDeviceSessions { signedOut } }' })] });
 

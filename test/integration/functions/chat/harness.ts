@@ -61,7 +61,7 @@ const ON_REPLY_EVENT = `subscription ($conversationId: ID!) { onReplyEvent(conve
 export async function startChatHarness(env: Record<string, string> = {}): Promise<ChatHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   // The product's own template: its publishReplyEvent and onReplyEvent resolvers, its table.
-  const { cdkOut, stackName } = productTemplate(dir);
+  const { cdkOut, stackName } = await productTemplate(dir);
   const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused' });
   // The function signs Bedrock calls with the AWS_* keys set below.
   const principal = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { App } from 'aws-cdk-lib';
 import { CfnGraphQLApi } from 'aws-cdk-lib/aws-appsync';
 import { SandboxTestStack } from '../../../fixtures/api/stack.ts';
 import { startSandbox, type Sandbox } from '../../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../../sandbox/log.ts';
 import { graphql, signedInUser } from '../start.ts';
+import { fixtureApp } from '../../../support/fixture-app.ts';
 
 const LIMITS = { queryDepthLimit: 2, resolverCountLimit: 3 };
 
@@ -23,7 +23,7 @@ let user: { accessToken: string; sub: string };
 /** The test template with the API's limits set on the GraphQL API resource, as infra/api.ts sets them. */
 async function startWithLimits(): Promise<Sandbox> {
   dir = mkdtempSync(join(tmpdir(), 'sandbox-limits-'));
-  const app = new App({ outdir: join(dir, 'cdk.out'), context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = fixtureApp(join(dir, 'cdk.out'));
   const stack = new SandboxTestStack(app, 'SandboxTestStack');
   const api = stack.node.findAll().find((c): c is CfnGraphQLApi => c instanceof CfnGraphQLApi);
   if (!api) throw new Error('the test stack has no GraphQL API');

@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { startSandbox, type Sandbox } from '../../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../../sandbox/log.ts';
+import { fixtureApp } from '../../../support/fixture-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-s3-'));
 let sandbox: Sandbox;
 
 /** A stack with what the sandbox requires (an API) and a bucket as issue 13's attachments need it. */
 function synthBucketStack(outdir: string): string {
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = fixtureApp(outdir);
   const stack = new Stack(app, 'S3TestStack');
   new appsync.GraphqlApi(stack, 'Api', { name: 's3-test', definition: appsync.Definition.fromSchema(appsync.SchemaFile.fromAsset(join(import.meta.dirname, '../../../fixtures/api/schema.graphql'))) });
   const bucket = new s3.Bucket(stack, 'Attachments', {

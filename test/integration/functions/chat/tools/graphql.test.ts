@@ -46,7 +46,7 @@ async function seedUsage(db: DynamoDBDocumentClient, tableName: string, who: Use
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chat-tools-'));
-  const { cdkOut, stackName } = productTemplate(dir);
+  const { cdkOut, stackName } = await productTemplate(dir);
   sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), claude: { tokensPerSecond: 0 } });
   ana = await user(sandbox, 'ana@example.com');
   bo = await user(sandbox, 'bo@example.com');
