@@ -2,7 +2,8 @@
 // events held until their reply is followed (they can arrive before sendMessage answers), and the stored message read
 // again whenever an assembler asks, or the connection comes back after an interruption (docs/architecture.md, "Resume").
 import type { ChatApi } from './conversations.ts';
-import { ON_REPLY_EVENT, type ReplyEvent } from './operations.ts';
+import { printDocument } from './graphql.ts';
+import { OnReplyEventDocument, type OnReplyEventSubscription, type ReplyEvent } from './operations.ts';
 import type { RealtimeClient, RealtimeError, Subscription } from './realtime.ts';
 import { ReplyAssembler, type ReplyAssemblerOptions, type ReplySnapshot, type ReplyState } from './reply.ts';
 
@@ -33,9 +34,9 @@ export class ConversationFeed {
   private closed = false;
 
   constructor(private readonly options: ConversationFeedOptions) {
-    this.subscription = options.realtime.subscribe({ query: ON_REPLY_EVENT, variables: { conversationId: options.conversationId } }, {
+    this.subscription = options.realtime.subscribe({ query: printDocument(OnReplyEventDocument), variables: { conversationId: options.conversationId } }, {
       next: (payload) => {
-        const event = (payload.data as { onReplyEvent?: ReplyEvent | null } | null | undefined)?.onReplyEvent;
+        const event = (payload.data as Partial<OnReplyEventSubscription> | null | undefined)?.onReplyEvent;
         if (event) this.receive(event);
       },
       error: (error: RealtimeError) => options.onError?.(error),

@@ -1,9 +1,15 @@
 // The client kit: the reply contract (reply.ts), AppSync's real-time protocol (realtime.ts), and the chat operations
-// (operations.ts, conversations.ts) for any front end, framework-free: browsers and Node 20+ (ESM, no DOM types).
+// (operations.ts: typed documents generated from documents/*.graphql; conversations.ts) for any front end,
+// framework-free: browsers and Node 20+ (ESM, no DOM types). auth.ts turns Amplify's or amazon-cognito-identity-js's
+// sign-in into the token source the clients take.
+export { amplifyTokenSource, cognitoUserTokenSource, TokenSourceError, type CognitoSessionLike, type CognitoUserLike, type FetchAuthSession } from './auth.ts';
 export { BlockList, TEXT_SEPARATOR, textOf, type BlockInput, type CitationInput } from './blocks.ts';
 export { ChatApi, type NewConversation, type PageRequest } from './conversations.ts';
 export { ConversationFeed, type ConversationFeedOptions } from './feed.ts';
-export { graphqlClient, GraphqlError, type GraphqlBody, type GraphqlClient, type GraphqlClientOptions, type GraphqlRequest, type GraphqlResponse, type TokenSource } from './graphql.ts';
+export {
+  graphqlClient, GraphqlError, printDocument,
+  type GraphqlBody, type GraphqlClient, type GraphqlClientOptions, type GraphqlRequest, type GraphqlResponse, type TokenSource, type VariablesArgument,
+} from './graphql.ts';
 export * from './operations.ts';
 export { base64UrlJson, realtimeUrlFor } from './protocol.ts';
 export {

@@ -2,10 +2,12 @@
 // GraphiQL on the signed-in user's token: queries and mutations over POST /graphql, subscriptions over the
 // real-time endpoint (AppSync's protocol, not graphql-ws), the schema's docs from introspection.
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
-import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, print, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createElement } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
-import { CREATE_CONVERSATION, LIST_CONVERSATIONS, ON_REPLY_EVENT, SEND_MESSAGE, type GraphqlClient, type GraphqlResponse, type RealtimeClient } from '../kit/index.ts';
+import {
+  CreateConversationDocument, ListConversationsDocument, OnReplyEventDocument, SendMessageDocument, type GraphqlClient, type GraphqlResponse, type RealtimeClient,
+} from '../kit/index.ts';
 
 type Fetcher = GraphiQLProps['fetcher'];
 type FetcherParams = Parameters<Fetcher>[0];
@@ -42,17 +44,22 @@ export function createFetcher(api: GraphqlClient, realtime: RealtimeClient): Fet
   };
 }
 
+/** Documents as one: their operations, then the fragments they share, each once (a name defined twice is invalid). */
+function oneDocument(documents: readonly DocumentNode[]): string {
+  const byName = new Map<string, DefinitionNode>();
+  for (const definition of documents.flatMap((d) => d.definitions)) {
+    const name = 'name' in definition ? definition.name?.value : undefined;
+    if (name !== undefined && !byName.has(`${definition.kind}:${name}`)) byName.set(`${definition.kind}:${name}`, definition);
+  }
+  const definitions = [...byName.values()].sort((a, b) => Number(a.kind === Kind.FRAGMENT_DEFINITION) - Number(b.kind === Kind.FRAGMENT_DEFINITION));
+  return print({ kind: Kind.DOCUMENT, definitions });
+}
+
 /** GraphiQL's first tab: the documents the chat view runs (the kit's), runnable by name. */
 const GRAPHIQL_DEFAULT_QUERY = `# The chat API of this sandbox. Run an operation by name with the ▶ button;
 # set variables below. Subscriptions go over ${'`'}/graphql/realtime${'`'} (AppSync's protocol).
 
-${LIST_CONVERSATIONS}
-
-${CREATE_CONVERSATION}
-
-${SEND_MESSAGE}
-
-${ON_REPLY_EVENT}
+${oneDocument([ListConversationsDocument, CreateConversationDocument, SendMessageDocument, OnReplyEventDocument])}
 `;
 
 const DEFAULT_VARIABLES = JSON.stringify({

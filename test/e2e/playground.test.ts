@@ -2,7 +2,7 @@
 // stop it, see it end STOPPED; GraphiQL's docs come from introspection with the user's token.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ChatApi, graphqlClient, ON_REPLY_EVENT, RealtimeClient, type ExecutionPayload, type ReplyEvent } from '../../clients/kit/index.ts';
+import { ChatApi, graphqlClient, OnReplyEventDocument, printDocument, RealtimeClient, type ExecutionPayload, type ReplyEvent } from '../../clients/kit/index.ts';
 import { signIn } from '../../clients/playground/auth.ts';
 import { launchChromium, pageProblems } from './browser.ts';
 import { api, conversation, GET_MESSAGE, send, startProduct, user, type Product, type User } from './product.ts';
@@ -142,7 +142,7 @@ describe('the playground\'s clients', () => {
     const events: ReplyEvent[] = [];
     let ended: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (ended = resolve));
-    const subscription = realtime.subscribe({ query: ON_REPLY_EVENT, variables: { conversationId: created.id } }, {
+    const subscription = realtime.subscribe({ query: printDocument(OnReplyEventDocument), variables: { conversationId: created.id } }, {
       next: (payload: ExecutionPayload) => {
         const event = (payload.data as { onReplyEvent: ReplyEvent }).onReplyEvent;
         events.push(event);

@@ -1,12 +1,15 @@
 // The kit's documents against schema.graphql, and its GraphQL-over-fetch client and chat helpers against a fetch that
 // answers as AppSync does.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { parse, validate } from 'graphql';
-import { ChatApi, GraphqlError, graphqlClient, OPERATIONS, type GraphqlBody } from '../../../../clients/kit/index.ts';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Kind, parse, print, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { ChatApi, GraphqlError, graphqlClient, OPERATIONS, printDocument, TokenSourceError, type GraphqlBody } from '../../../../clients/kit/index.ts';
 import { buildAppSyncSchema } from '../../../../sandbox/appsync/schema.ts';
 
+// buildAppSyncSchema reads schema.graphql with sandbox/appsync/aws-definitions.graphql, as codegen.yml does.
 const schema = buildAppSyncSchema(readFileSync(new URL('../../../../schema.graphql', import.meta.url), 'utf8'));
+const documentsFolder = new URL('../../../../clients/kit/documents/', import.meta.url);
 
 /** A fetch that records each request and answers with the next body. */
 function fakeFetch(answers: { status?: number; body: unknown }[]): { fetch: typeof fetch; sent: { url: string; headers: Record<string, string>; body: GraphqlBody }[] } {
@@ -19,35 +22,85 @@ function fakeFetch(answers: { status?: number; body: unknown }[]): { fetch: type
   return { fetch: call as unknown as typeof fetch, sent };
 }
 
-describe('the kit\'s operations', () => {
-  it.each(Object.entries(OPERATIONS))('%s is valid against schema.graphql', (name, document) => {
-    const parsed = parse(document);
+const operationsOf = (document: DocumentNode): OperationDefinitionNode[] => document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+const nameOf = (query: string): string | undefined => operationsOf(parse(query))[0]?.name?.value;
 
-    const errors = validate(schema, parsed).map((e) => e.message);
+const HEALTH = parse('query Health { health { status } }') as TypedDocumentNode<{ health: { status: string } }, Record<string, never>>;
+const STOP = parse('mutation Stop($conversationId: ID!) { stopReply(conversationId: $conversationId) { id } }') as TypedDocumentNode<{ stopReply: { id: string } }, { conversationId: string }>;
+
+describe('the kit\'s operations', () => {
+  it.each(Object.entries(OPERATIONS))('%s is one operation of that name, valid against schema.graphql with its fragments', (name, document) => {
+    const errors = validate(schema, document).map((e) => e.message);
 
     expect(errors).toEqual([]);
-    expect(parsed.definitions).toEqual([expect.objectContaining({ name: expect.objectContaining({ value: name }) })]);
+    expect(operationsOf(document).map((o) => o.name?.value)).toEqual([name]);
+  });
+
+  it('are the operations of clients/kit/documents, which read as one valid document: every fragment defined once and used', () => {
+    const files = readdirSync(documentsFolder).filter((f) => f.endsWith('.graphql'));
+    const all = parse(files.map((f) => readFileSync(new URL(f, documentsFolder), 'utf8')).join('\n'));
+
+    const errors = validate(schema, all).map((e) => e.message);
+
+    expect(errors).toEqual([]);
+    expect(operationsOf(all).map((o) => o.name?.value).sort()).toEqual(Object.keys(OPERATIONS).sort());
   });
 });
 
 describe('GraphQL over fetch', () => {
-  it('posts the document with the current token, raw, in authorization', async () => {
-    const { fetch, sent } = fakeFetch([{ body: { data: { health: { status: 'ok' } } } }]);
+  it('posts the document as text with its variables and the current token, raw, in authorization', async () => {
+    const { fetch, sent } = fakeFetch([{ body: { data: { stopReply: { id: 'r' } } } }]);
     let token = 't1';
     const client = graphqlClient({ url: 'https://api.example/graphql', token: () => token, fetch });
     token = 't2';
 
-    const data = await client.request<{ health: { status: string } }>('query { health { status } }');
+    const data = await client.request(STOP, { conversationId: 'c' });
+
+    expect(data.stopReply.id).toBe('r');
+    expect(sent[0]).toMatchObject({ url: 'https://api.example/graphql', headers: { authorization: 't2' }, body: { query: print(STOP), variables: { conversationId: 'c' } } });
+  });
+
+  it('sends empty variables for a document that needs none', async () => {
+    const { fetch, sent } = fakeFetch([{ body: { data: { health: { status: 'ok' } } } }]);
+
+    const data = await graphqlClient({ url: 'u', token: () => 't', fetch }).request(HEALTH);
 
     expect(data.health.status).toBe('ok');
-    expect(sent[0]).toMatchObject({ url: 'https://api.example/graphql', headers: { authorization: 't2' }, body: { query: 'query { health { status } }', variables: {} } });
+    expect(sent[0]?.body).toEqual({ query: print(HEALTH), variables: {} });
+  });
+
+  it('prints a document once and sends that text on every request', async () => {
+    // Arrange: a document printed by a first request, then changed in place; only a second print would see the change.
+    const document = parse('query First { health { status } }') as TypedDocumentNode<{ health: { status: string } }, Record<string, never>>;
+    const { fetch, sent } = fakeFetch([{ body: { data: { health: { status: 'ok' } } } }, { body: { data: { health: { status: 'ok' } } } }]);
+    const client = graphqlClient({ url: 'u', token: () => 't', fetch });
+    await client.request(document);
+    (document as { definitions: DocumentNode['definitions'] }).definitions = parse('query Second { health { version } }').definitions;
+
+    // Act
+    await client.request(document);
+
+    // Assert
+    expect(sent.map((s) => nameOf(s.body.query))).toEqual(['First', 'First']);
+    expect(printDocument(document)).toBe(sent[0]?.body.query);
+  });
+
+  it('sends nothing when the token source fails, and rejects with its error', async () => {
+    const { fetch, sent } = fakeFetch([]);
+    const signedOut = new TokenSourceError('NotSignedIn', 'Nobody is signed in.');
+    const client = graphqlClient({ url: 'u', token: () => Promise.reject(signedOut), fetch });
+
+    const failure = client.request(HEALTH);
+
+    await expect(failure).rejects.toBe(signedOut);
+    expect(sent).toEqual([]);
   });
 
   it('throws AppSync\'s first error with its errorType', async () => {
     const { fetch } = fakeFetch([{ body: { data: null, errors: [{ errorType: 'Conflict', message: 'a reply is in flight' }] } }]);
     const client = graphqlClient({ url: 'u', token: () => 't', fetch });
 
-    const failure = client.request('mutation { x }');
+    const failure = client.request(STOP, { conversationId: 'c' });
 
     await expect(failure).rejects.toEqual(new GraphqlError('Conflict', 'a reply is in flight'));
   });
@@ -56,7 +109,7 @@ describe('GraphQL over fetch', () => {
     const { fetch } = fakeFetch([{ status: 401, body: 'not json' }, { status: 502, body: {} }, { body: { errors: [{}] } }]);
     const client = graphqlClient({ url: 'u', token: () => 't', fetch });
 
-    const errors = await Promise.all([client.request('q'), client.request('q'), client.request('q')].map((p) => p.then(() => new GraphqlError('none', 'answered'), (e: unknown) => e as GraphqlError)));
+    const errors = await Promise.all([client.request(HEALTH), client.request(HEALTH), client.request(HEALTH)].map((p) => p.then(() => new GraphqlError('none', 'answered'), (e: unknown) => e as GraphqlError)));
 
     expect(errors.map((e) => [e.errorType, e.message])).toEqual([['UnauthorizedException', 'HTTP 401 without data'], ['HttpError', 'HTTP 502 without data'], ['GraphQLError', 'the request failed']]);
   });
@@ -107,6 +160,7 @@ describe('the chat helpers', () => {
       await api.getMessage('c', 'm'), await api.listMessages('c', { limit: 5 }), await api.usage('2025-01-01'), await api.sendMessage('c', 'again'),
     ];
 
+    expect(sent.map((s) => nameOf(s.body.query))).toEqual(['CreateConversation', 'SendMessage', 'StopReply', 'RegenerateReply', 'GetMessage', 'ListMessages', 'Usage', 'SendMessage']);
     expect(results.map((r) => (r === null ? null : Object.keys(r)))).toEqual([Object.keys(conversation('c')), ['userMessage', 'reply'], ['id'], ['id'], null, ['items', 'nextToken'], ['remaining'], ['userMessage', 'reply']]);
     expect(sent.map((s) => s.body.variables)).toEqual([
       { input: { title: 'Sea' } }, { input: { conversationId: 'c', content: 'hi', clientMessageId: 'client-1' } }, { conversationId: 'c' }, { conversationId: 'c' },
