@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { RECENCY_INDEX } from '../resolvers/keys.ts';
 import { ROOT, type StageConfig } from './config.ts';
+import type { DataSourceName } from './resolver-list.ts';
 
 /**
  * AppSync's per-request limits ("Configuring GraphQL run complexity, query depth, and introspection with AWS AppSync"),
@@ -85,10 +86,10 @@ export function nagArn(resource: IConstruct): string {
   return `<${String(Stack.of(cfn).resolve(Stack.of(cfn).getLogicalId(cfn)))}.Arn>`;
 }
 
-export interface DataSourceTargets { table: dynamodb.ITable; chat: lambda.IFunction; account: lambda.IFunction }
+export interface DataSourceTargets { table: dynamodb.ITable; chat: lambda.IFunction; account: lambda.IFunction; attachments: lambda.IFunction }
 
-/** The API's four data sources, by the names resolver-list.ts uses. */
-export function addDataSources(api: appsync.GraphqlApi, { table, chat, account }: DataSourceTargets): Record<'table' | 'chat' | 'account' | 'none', appsync.BaseDataSource> {
+/** The API's data sources, by the names resolver-list.ts uses. */
+export function addDataSources(api: appsync.GraphqlApi, { table, chat, account, attachments }: DataSourceTargets): Record<DataSourceName, appsync.BaseDataSource> {
   const tableSource = api.addDynamoDbDataSource('ChatTable', table);
   Validations.of(tableSource).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${nagArn(table)}/index/*]`,
@@ -106,6 +107,7 @@ export function addDataSources(api: appsync.GraphqlApi, { table, chat, account }
     table: tableSource,
     chat: lambdaSource('ChatFunction', chat),
     account: lambdaSource('AccountFunction', account),
+    attachments: lambdaSource('AttachmentsFunction', attachments),
     none: api.addNoneDataSource('None'),
   };
 }

@@ -38,6 +38,8 @@ export interface StageConfig {
   tools: readonly ToolConfig[];
   /** Requests per IP in any 5-minute window before the WAF rule blocks (prod only). */
   wafRateLimit: number;
+  /** Days an attachment's object is kept after its upload (the bucket's lifecycle rule), a whole number. */
+  attachmentRetentionDays: number;
   logRetention: RetentionDays;
   /** An address subscribed to the alarm topic, when given. */
   alarmEmail: string | undefined;
@@ -54,6 +56,7 @@ const NUMBERS = {
   historyTokenBudget: 100_000,
   toolMaxIterations: 5,
   wafRateLimit: 1000,
+  attachmentRetentionDays: 30,
 };
 
 export function isStage(value: unknown): value is Stage {
@@ -106,6 +109,7 @@ export function stageConfig(stage: Stage, node: Node): StageConfig {
     toolMaxIterations: wholeNumber('toolMaxIterations'),
     tools: DEFAULT_TOOLS,
     wafRateLimit: number('wafRateLimit'),
+    attachmentRetentionDays: wholeNumber('attachmentRetentionDays'),
     logRetention: prod ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
     alarmEmail: typeof email === 'string' && email !== '' ? email : undefined,
   };

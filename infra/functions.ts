@@ -1,11 +1,13 @@
-// The two Lambda functions: chat (streams Claude's reply, invoked asynchronously by sendMessage) and account
-// (global sign-out and clean-up). Bundled by the local esbuild, Node 22 on arm64, each with its own role.
+// The Lambda functions: chat (streams Claude's reply, invoked asynchronously by sendMessage), account (global sign-out
+// and clean-up) and attachments (signs upload policies, checks uploads). Bundled by the local esbuild, Node 22 on
+// arm64, each with its own role.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -15,14 +17,17 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ToolSpec } from '../functions/chat/tools/types.ts';
+import { ATTACHMENT_KEY_PREFIX } from '../resolvers/keys.ts';
+import { nagArn } from './api.ts';
 import { ROOT, type StageConfig } from './config.ts';
 import { toolEnvironment, toolsDefine } from './tools.ts';
 
 /** The handler files (each exports `handler`); tests may point them elsewhere. */
-export interface FunctionEntries { chat: string; account: string }
+export interface FunctionEntries { chat: string; account: string; attachments: string }
 export const DEFAULT_ENTRIES: FunctionEntries = {
   chat: join(ROOT, 'functions/chat/handler.ts'),
   account: join(ROOT, 'functions/account/handler.ts'),
+  attachments: join(ROOT, 'functions/attachments/handler.ts'),
 };
 
 // Table actions, item-level only (no Scan, no index): the chat function reads history and writes the turn;
@@ -35,6 +40,8 @@ export interface ChatFunctionsProps {
   table: dynamodb.ITable;
   api: appsync.GraphqlApi;
   userPool: cognito.IUserPool;
+  /** The attachments bucket (infra/attachments.ts): the attachments function signs uploads to it, the chat function reads it. */
+  bucket: s3.Bucket;
   entries: FunctionEntries;
   /** The validated tool catalog (infra/tools.ts, `validateTools`), bundled into the chat function. */
   tools: readonly ToolSpec[];
@@ -48,13 +55,14 @@ function pascal(name: string): string {
 export class ChatFunctions extends Construct {
   readonly chat: NodejsFunction;
   readonly account: NodejsFunction;
+  readonly attachments: NodejsFunction;
   readonly failedEvents: sqs.Queue;
   /** The Lambda tools' functions, by tool name. */
   readonly toolFunctions: ReadonlyMap<string, NodejsFunction>;
   /** Only with the anthropic provider: Bedrock is called with the function's role, no key. */
   readonly anthropicSecret: secretsmanager.Secret | undefined;
 
-  constructor(scope: Construct, id: string, { config, table, api, userPool, entries, tools }: ChatFunctionsProps) {
+  constructor(scope: Construct, id: string, { config, table, api, userPool, bucket, entries, tools }: ChatFunctionsProps) {
     super(scope, id);
     const removalPolicy = config.prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -110,6 +118,7 @@ export class ChatFunctions extends Construct {
         LEASE_MS: String(config.leaseMs),
         HISTORY_TOKEN_BUDGET: String(config.historyTokenBudget),
         TOOL_MAX_ITERATIONS: String(config.toolMaxIterations),
+        ATTACHMENT_BUCKET: bucket.bucketName,
         // What the tools need at run time (none so far; a Lambda tool's target function name will go here).
         ...toolEnvironment(tools, toolFunctionNames),
       },
@@ -127,6 +136,9 @@ export class ChatFunctions extends Construct {
     if (toolArns.length > 0) this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: toolArns }));
     // Only the IAM-only mutation: arn:...:apis/<id>/types/Mutation/fields/publishReplyEvent.
     api.grantMutation(this.chat, 'publishReplyEvent');
+    // The attachments of the messages it answers: read only, under the attachments prefix.
+    const attachmentObjects = bucket.arnForObjects(`${ATTACHMENT_KEY_PREFIX}*`);
+    this.chat.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [attachmentObjects] }));
 
     this.account = this.nodeFunction('Account', entries.account, config, {
       description: 'Signs a user out everywhere and removes their items',
@@ -135,6 +147,22 @@ export class ChatFunctions extends Construct {
     });
     this.account.addToRolePolicy(new iam.PolicyStatement({ actions: ACCOUNT_TABLE_ACTIONS, resources: [table.tableArn] }));
     this.account.addToRolePolicy(new iam.PolicyStatement({ actions: ['cognito-idp:AdminUserGlobalSignOut'], resources: [userPool.userPoolArn] }));
+
+    // Signs presigned POSTs (an upload can do no more than this role may: PutObject under the prefix) and HEADs the
+    // uploads sendMessage sends (HeadObject needs s3:GetObject). No table, no other bucket.
+    this.attachments = this.nodeFunction('Attachments', entries.attachments, config, {
+      description: 'Signs attachment uploads and checks them before a message sends them',
+      timeout: Duration.seconds(10),
+      environment: { STAGE: config.stage, POWERTOOLS_SERVICE_NAME: 'attachments', ATTACHMENT_BUCKET: bucket.bucketName },
+    });
+    this.attachments.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [attachmentObjects] }));
+    for (const fn of [this.chat, this.attachments]) {
+      if (!fn.role) continue;
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArn(bucket)}/${ATTACHMENT_KEY_PREFIX}*]`,
+        reason: 'Attachment objects are keyed attachments/<sub>/<conversationId>/<id> for every user; the function serves them all, and the resolvers give it the owner\'s sub from the caller\'s identity.',
+      });
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 // Which resolver serves which field: the one explicit list (CONTRIBUTING.md, "Code style").
 // infra/resolvers.ts builds every resolver and pipeline function from it; a unit test checks it against schema.graphql.
 
-export type DataSourceName = 'table' | 'chat' | 'account' | 'none';
+export type DataSourceName = 'table' | 'chat' | 'account' | 'attachments' | 'none';
 
 export interface ResolverSpec {
   typeName: string;
@@ -32,9 +32,13 @@ export const RESOLVERS: ResolverSpec[] = [
   {
     typeName: 'Mutation', fieldName: 'sendMessage', dataSource: 'none',
     pipeline: [
-      step('validateMessage', 'none'), step('loadTurnContext', 'table'), step('loadSentTurn', 'table'), step('checkActiveReply', 'table'), step('writeTurn', 'table'),
-      step('invokeChat', 'chat'),
+      step('validateMessage', 'none'), step('loadTurnContext', 'table'), step('loadSentTurn', 'table'), step('checkActiveReply', 'table'),
+      step('verifyAttachments', 'attachments'), step('writeTurn', 'table'), step('invokeChat', 'chat'),
     ],
+  },
+  {
+    typeName: 'Mutation', fieldName: 'createAttachmentUpload', dataSource: 'none',
+    pipeline: [step('validateAttachmentUpload', 'none'), step('loadConversation', 'table'), step('signAttachmentUpload', 'attachments'), step('putAttachment', 'table')],
   },
   {
     typeName: 'Mutation', fieldName: 'stopReply', dataSource: 'none',

@@ -1,10 +1,11 @@
-// The chat API's one stack: user pool, table, GraphQL API, functions, resolvers, alarms and (prod) WAF.
+// The chat API's one stack: user pool, table, attachments bucket, GraphQL API, functions, resolvers, alarms and (prod) WAF.
 // Everything the sandbox serves comes from this template (docs/architecture.md, "The sandbox").
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { ChatAlarms } from './alarms.ts';
 import { addDataSources, ChatApi } from './api.ts';
+import { AttachmentBucket } from './attachments.ts';
 import { ChatAuth } from './auth.ts';
 import { stageConfig, type Stage } from './config.ts';
 import { ChatFunctions, DEFAULT_ENTRIES, type FunctionEntries } from './functions.ts';
@@ -32,6 +33,7 @@ export class ChatApiStack extends Stack {
     const tools = validateTools(props.tools ?? config.tools);
     const auth = new ChatAuth(this, 'Auth', config);
     const { table } = new ChatTable(this, 'Data', config);
+    const { bucket } = new AttachmentBucket(this, 'Attachments', config);
     // CDK's ITable predates exactOptionalPropertyTypes: Table is an ITable at run time.
     const itable = table as unknown as dynamodb.ITable;
     const { api } = new ChatApi(this, 'GraphQL', { config, userPool: auth.userPool });
@@ -43,13 +45,13 @@ export class ChatApiStack extends Stack {
     // AppSync's environment variables hold at most 512 characters each.
     if (serverTools.length > 512) throw new Error(`The tools' names take ${serverTools.length} characters together; AppSync's SERVER_TOOLS variable holds 512. Declare fewer tools or shorter names.`);
     if (serverTools !== '') api.addEnvironmentVariable('SERVER_TOOLS', serverTools);
-    const functions = new ChatFunctions(this, 'Functions', { config, table: itable, api, userPool: auth.userPool, entries: props.entries ?? DEFAULT_ENTRIES, tools });
+    const functions = new ChatFunctions(this, 'Functions', { config, table: itable, api, userPool: auth.userPool, bucket, entries: props.entries ?? DEFAULT_ENTRIES, tools });
 
     new ChatResolvers(this, 'Resolvers', {
       api,
       specs: props.resolvers ?? RESOLVERS,
       buildDir: props.resolverBuildDir,
-      dataSources: addDataSources(api, { table: itable, chat: functions.chat, account: functions.account }),
+      dataSources: addDataSources(api, { table: itable, chat: functions.chat, account: functions.account, attachments: functions.attachments }),
     });
     const alarms = new ChatAlarms(this, 'Alarms', { config, api, chat: functions.chat, account: functions.account, failedEvents: functions.failedEvents });
     if (config.prod) new ChatWaf(this, 'Waf', { config, api });
@@ -62,6 +64,7 @@ export class ChatApiStack extends Stack {
     output('UserPoolId', auth.userPool.userPoolId, 'The Cognito user pool');
     output('UserPoolClientId', auth.client.userPoolClientId, 'The app client (SRP, no secret)');
     output('TableName', table.tableName, 'The DynamoDB table');
+    output('AttachmentBucketName', bucket.bucketName, 'Attachment uploads (createAttachmentUpload signs them)');
     output('ChatFunctionName', functions.chat.functionName, 'The chat function');
     output('AccountFunctionName', functions.account.functionName, 'The account function');
     if (functions.anthropicSecret) output('AnthropicSecretArn', functions.anthropicSecret.secretArn, 'Put the Anthropic API key here after the first deploy');

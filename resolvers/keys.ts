@@ -8,6 +8,12 @@ export const messageSk = (messageId: string): string => `MSG#${messageId}`;
 export const clientMessageSk = (clientMessageId: string): string => `CLIENT#${clientMessageId}`;
 export const sessionSk = (sessionId: string): string => `SESSION#${sessionId}`;
 export const usageSk = (date: string): string => `USAGE#${date}`;
+/** An attachment's record, in its conversation's partition (deleting the conversation purges it with the messages). */
+export const attachmentSk = (attachmentId: string): string => `ATTACH#${attachmentId}`;
+/** Every attachment object's key starts with it: the bucket's lifecycle rule and the functions' S3 grants name it. */
+export const ATTACHMENT_KEY_PREFIX = 'attachments/';
+/** The attachment's object in the bucket: under the owner's own prefix, as every key a user can reach. */
+export const attachmentKey = (sub: string, conversationId: string, attachmentId: string): string => `${ATTACHMENT_KEY_PREFIX}${sub}/${conversationId}/${attachmentId}`;
 
 /** The recency index: conversations by `<updatedAt>#<id>` under the owner. */
 export const RECENCY_INDEX = 'byUpdatedAt';

@@ -19,6 +19,30 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+/** A file a user message carries (IMAGE and DOCUMENT blocks): a reference to the uploaded object, never its bytes. */
+export type Attachment = {
+  /** image/jpeg, image/png, image/gif, image/webp, application/pdf or text/plain. */
+  contentType: Scalars['String']['output'];
+  fileName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** In bytes. */
+  size: Scalars['Int']['output'];
+};
+
+/** Where and how to upload an attachment's file: an S3 presigned POST, good until expiresAt. */
+export type AttachmentUpload = {
+  /** The policy expires then: upload before it. */
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** The form fields, a JSON object of strings: the key, Content-Type, the policy and its signature. */
+  fields: Scalars['AWSJSON']['output'];
+  /** The attachment's id, for sendMessage's attachmentIds once the file is uploaded. */
+  id: Scalars['ID']['output'];
+  /** The object's key in the bucket (also the key field). */
+  key: Scalars['String']['output'];
+  /** POST here as multipart/form-data: every field of fields, then the file as the last part, named file. */
+  url: Scalars['String']['output'];
+};
+
 /** Where a TEXT block's words come from in a document the message was given. */
 export type Citation = {
   citedText: Scalars['String']['output'];
@@ -51,6 +75,8 @@ export type ClientToolInput = {
 
 /** One block of a message. Which fields are set depends on type. */
 export type ContentBlock = {
+  /** IMAGE and DOCUMENT: the file the user attached (createAttachmentUpload, then sendMessage's attachmentIds). */
+  attachment?: Maybe<Attachment>;
   /** TEXT. */
   citations?: Maybe<Array<Citation>>;
   /** 0, 1, 2... in the message. */
@@ -108,6 +134,16 @@ export type Conversation = {
 export type ConversationPage = {
   items: Array<Conversation>;
   nextToken?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreateAttachmentUploadInput = {
+  /** image/jpeg, image/png, image/gif, image/webp (3.75 MiB at most), application/pdf (10 MiB) or text/plain (256 KiB). */
+  contentType: Scalars['String']['input'];
+  conversationId: Scalars['ID']['input'];
+  /** The file's name, 1 to 255 characters without / or \: the model sees it as a document's title. */
+  fileName: Scalars['String']['input'];
+  /** The file's exact size in bytes: the upload must be this size. */
+  size: Scalars['Int']['input'];
 };
 
 export type CreateConversationInput = {
@@ -196,6 +232,8 @@ export type MessageStatus =
   | 'STREAMING';
 
 export type Mutation = {
+  /** Reserves an attachment for a conversation and returns a presigned POST to upload its file with (docs/architecture.md, "Attachments"). */
+  createAttachmentUpload: AttachmentUpload;
   createConversation: Conversation;
   /** Deletes the conversation; its messages are removed in the background. */
   deleteConversation: Conversation;
@@ -212,6 +250,11 @@ export type Mutation = {
   stopReply: Message;
   /** Answers a client tool's call of the reply that awaits it; once every call is answered the reply goes on. Sending the same answer again returns the reply as it is and changes nothing, even after it went on. */
   submitToolResult: Message;
+};
+
+
+export type MutationCreateAttachmentUploadArgs = {
+  input: CreateAttachmentUploadInput;
 };
 
 
@@ -366,6 +409,10 @@ export type ReplyEventType =
   | 'TOOL_USE';
 
 export type SendMessageInput = {
+  /** Uploaded attachments (createAttachmentUpload) of this conversation to send with the message, at most 5; each is sent once. */
+  attachmentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Asks the model to cite the documents it is given (CITATION events, TEXT blocks' citations). */
+  citations?: InputMaybe<Scalars['Boolean']['input']>;
   /** Chosen by the client (a UUID): sending the same one twice makes one turn. */
   clientMessageId: Scalars['ID']['input'];
   /** Tools the front end runs itself: when the model calls one, the reply waits (AWAITING_TOOL_RESULT) for submitToolResult. */

@@ -60,6 +60,10 @@ export type ReplyEventType =
   | 'TOOL_USE';
 
 export type SendMessageInput = {
+  /** Uploaded attachments (createAttachmentUpload) of this conversation to send with the message, at most 5; each is sent once. */
+  attachmentIds?: Array<string> | null | undefined;
+  /** Asks the model to cite the documents it is given (CITATION events, TEXT blocks' citations). */
+  citations?: boolean | null | undefined;
   /** Chosen by the client (a UUID): sending the same one twice makes one turn. */
   clientMessageId: string;
   /** Tools the front end runs itself: when the model calls one, the reply waits (AWAITING_TOOL_RESULT) for submitToolResult. */

@@ -24,6 +24,8 @@ export interface ChatConfig {
   toolMaxIterations: number;
   /** Where Claude is called: Anthropic's API with a key, or Amazon Bedrock signed with the function's role. */
   claude: ClaudeConfig;
+  /** The attachments bucket (ATTACHMENT_BUCKET); without one, a message's files are named in text but not sent. */
+  attachmentBucket?: string;
 }
 
 /** An API key in the environment, or the ARN of a Secrets Manager secret holding it. */
@@ -94,5 +96,6 @@ export function readConfig(env: Env = process.env): ChatConfig {
     historyMaxMessages: positiveInt(env, 'HISTORY_MAX_MESSAGES', 100),
     toolMaxIterations: positiveInt(env, 'TOOL_MAX_ITERATIONS', 5),
     claude: claudeOf(env, region),
+    ...(env['ATTACHMENT_BUCKET'] ? { attachmentBucket: env['ATTACHMENT_BUCKET'] } : {}),
   };
 }

@@ -5,7 +5,9 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import { s3LocationFromEnv } from '../attachments/s3-object.ts';
 import { anthropicApiKey } from './api-key.ts';
+import { s3AttachmentReader } from './attachments.ts';
 import { readConfig, type ClaudeConfig } from './config.ts';
 import { parseChatEvent } from './event.ts';
 import { createAnthropicClient, createBedrockClient, type ClaudeClient } from './model.ts';
@@ -53,6 +55,7 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
     db ??= createDocumentClient((client) => tracer.captureAWSv3Client(client));
     tools ??= toolRunnerFromCatalog();
     const remaining = context?.getRemainingTimeInMillis?.();
+    const bucket = config.attachmentBucket;
     const summary = await writeReply(chatEvent, {
       config,
       db,
@@ -60,6 +63,9 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
       send: appSyncSender({ url: config.graphqlUrl, region: config.region, credentials: credentialsFromEnv() }),
       log,
       ...(tools.definitions.length === 0 ? {} : { tools }),
+      ...(bucket === undefined ? {} : {
+        attachments: (event) => s3AttachmentReader(s3LocationFromEnv(process.env, credentialsFromEnv()), bucket, event.owner, event.conversationId),
+      }),
       ...(remaining === undefined ? {} : { deadline: Date.now() + remaining - FINISH_MARGIN_MS }),
     });
     if (summary.outcome === 'finished') {

@@ -1,6 +1,7 @@
 // The conversation history a reply is written from: the newest messages up to the user message being answered
 // that fit a token budget. One Query, newest first, with a limit: never the whole conversation.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttachmentRef } from '../../resolvers/attachment-limits.ts';
 import { MESSAGE_PREFIX, messageSk, messagesPk } from '../../resolvers/keys.ts';
 import { estimateTokens } from '../../resolvers/tokens.ts';
 import type { ChatEvent } from './event.ts';
@@ -12,6 +13,10 @@ export interface HistoryMessage {
   role: 'USER' | 'ASSISTANT';
   content: string;
   status?: string;
+  /** A user message's attachments: references, whose files functions/chat/attachments.ts reads. */
+  attachments?: AttachmentRef[] | null;
+  /** A user message that asked for citations of its documents. */
+  citations?: boolean | null;
 }
 
 export class HistoryError extends Error {
@@ -73,7 +78,7 @@ export async function loadHistory(db: DynamoDBDocumentClient, event: ChatEvent, 
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
     ExpressionAttributeValues: { ':pk': messagesPk(event.owner, event.conversationId), ':first': MESSAGE_PREFIX, ':last': messageSk(event.userMessageId) },
     ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
-    ProjectionExpression: 'id, #role, content, #status',
+    ProjectionExpression: 'id, #role, content, #status, attachments, citations',
     ScanIndexForward: false,
     Limit: options.maxMessages,
   }));

@@ -3,6 +3,7 @@
 // happens after the claim, the reply ends in the finish step: it is never left STREAMING.
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conversationSk, messageSk, messagesPk, userPk } from '../../resolvers/keys.ts';
+import { readAttachments, type AttachmentReader } from './attachments.ts';
 import { Checkpointer } from './checkpoint.ts';
 import { claimReply } from './claim.ts';
 import { Coalescer } from './coalescer.ts';
@@ -40,6 +41,8 @@ export interface ReplyDeps {
   retryPolicy?: RetryPolicy;
   /** The server tools the model may call (tools/catalog.ts); none when absent. */
   tools?: ToolRunner;
+  /** Reads the files of the event's conversation (functions/chat/attachments.ts); without it, attachments are named, not sent. */
+  attachments?: (event: ChatEvent) => AttachmentReader;
   now?: () => number;
 }
 
@@ -80,6 +83,9 @@ async function loadConversation(db: DynamoDBDocumentClient, tableName: string, e
   return answer.Item as Conversation;
 }
 
+/** No bucket to read from: every attachment reads as missing. */
+const NO_FILES: AttachmentReader = { read: () => Promise.resolve(undefined) };
+
 const MESSAGES = {
   midReply: (reason: string) => `The model stopped answering mid-reply (${reason}). The text so far is kept.`,
   noAnswer: (reason: string) => `The model could not answer (${reason}). Please try again.`,
@@ -112,7 +118,8 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   const needs = Promise.all([
     deps.claude(),
     loadConversation(db, config.tableName, event),
-    loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages }),
+    loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages })
+      .then(async (history) => ({ history, files: await readAttachments(history, deps.attachments?.(event) ?? NO_FILES) })),
   ]);
   needs.catch(() => undefined);
   const claimed = await claimReply(db, config.tableName, event, { leaseMs: config.leaseMs, now: started, writes });
@@ -162,7 +169,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
   try {
     if (claimed.stopRequested) interrupt('stop');
     else {
-      const [client, conversation, history] = await needs;
+      const [client, conversation, { history, files }] = await needs;
       if (conversation.title === null || conversation.title === undefined) {
         const title = titleFrom(history.at(-1)?.content ?? '');
         writes.add();
@@ -174,7 +181,7 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
       promptEstimate = history.reduce((sum, message) => sum + estimateTokens(message.content), estimateTokens(conversation.systemPrompt ?? ''));
       // No more output than the turn reserved of the day's quota, so a reply can't cross it by more (resolvers/quota.ts).
       const maxTokens = Math.min(config.maxTokens, claimed.reservation?.outputTokens ?? config.maxTokens);
-      const request = buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history });
+      const request = buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history, attachments: files });
       // A resumed reply: the client tools' results go out as TOOL_RESULT events, then the reply's own turns so far.
       if (event.resume) {
         answerClientCalls(transcript, claimed.toolResults, publish);

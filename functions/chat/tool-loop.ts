@@ -167,7 +167,13 @@ export async function toolLoop(client: ClaudeClient, request: ReplyRequest, opti
     const left = options.maxTokens - outputUsed;
     // Thinking can't be turned off in the middle of a tool loop (the API refuses it): no budget left, no next call.
     if (left < MIN_CALL_OUTPUT_TOKENS || (thinking !== undefined && thinkingFor(options.thinkingBudget, left) === undefined)) return { ...result, stopReason: 'max_tokens' };
-    messages.push({ role: 'assistant', content: result.content }, toolResultTurn(results));
+    // One breakpoint for the loop, on its newest round: the API takes 4 in all ("Prompt caching"), and the system
+    // prompt, the previous turn and the message's files may hold the other three (prompt.ts).
+    const turn = toolResultTurn(results);
+    for (const earlier of messages) {
+      if (earlier.role === 'user' && Array.isArray(earlier.content)) for (const block of earlier.content) if (block.type === 'tool_result') delete block.cache_control;
+    }
+    messages.push({ role: 'assistant', content: result.content }, turn);
   }
 }
 

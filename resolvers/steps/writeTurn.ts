@@ -1,13 +1,15 @@
 // Pipeline step: the turn in one TransactWriteItems, so it holds together or not at all: the user
 // message, the assistant message (PENDING, with a lease and its reservation), the conversation's activeReplyId,
-// the idempotency record of clientMessageId, if a dead reply is being replaced its INTERRUPTED end, and the
-// reservation of the day's quota (quota.ts), whose condition admits the turn or refuses it.
+// the idempotency record of clientMessageId, if a dead reply is being replaced its INTERRUPTED end, each attachment
+// sent marked SENT (on the condition that it is still PENDING), and the reservation of the day's quota (quota.ts),
+// whose condition admits the turn or refuses it.
 import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
+import { attachmentTokens, type AttachmentRef } from '../attachment-limits.ts';
 import type { StoredClientTool } from '../client-tools.ts';
 import { cancellationReasons } from '../errors.ts';
 import { callerSub } from '../identity.ts';
-import { clientMessageSk, conversationSk, messageSk, messagesPk, recencySk, userPk } from '../keys.ts';
+import { attachmentSk, clientMessageSk, conversationSk, messageSk, messagesPk, recencySk, userPk } from '../keys.ts';
 import { INTERRUPTED_REASON } from '../lease.ts';
 import {
   planReservation, promptEstimate, raiseCancelledTurn, reservationWrite, unclaimedReservation, type DailyUsageItem, type Reservation,
@@ -36,12 +38,17 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
   const content = ctx.stash.content as string;
   const clientTools = (ctx.stash.clientTools ?? []) as StoredClientTool[];
   const stale = ctx.stash.staleReply as StaleReply | null | undefined;
+  const attachments = (ctx.stash.attachments ?? []) as AttachmentRef[];
+  const attachmentEstimate = attachments.reduce((sum, attachment) => sum + attachmentTokens(attachment), 0);
   const plan = planReservation(
-    ctx.stash.usage as DailyUsageItem | null, promptEstimate(conversation, content, ctx.env), ctx.env, unclaimedReservation(stale),
+    ctx.stash.usage as DailyUsageItem | null, promptEstimate(conversation, content, ctx.env) + attachmentEstimate, ctx.env, unclaimedReservation(stale),
   );
+  // The attachments as references (blocks.ts shows them as IMAGE and DOCUMENT blocks); citations for its documents.
   const userMessage = {
     id: userMessageId, conversationId, role: 'USER', content, status: 'COMPLETE', seq: 0,
     createdAt: now, updatedAt: now, clientMessageId,
+    ...(attachments.length > 0 ? { attachments } : {}),
+    ...(ctx.stash.citations ? { citations: true } : {}),
   };
   const reply = {
     id: replyId, conversationId, role: 'ASSISTANT', content: '', status: 'PENDING', seq: 0, createdAt: now, updatedAt: now,
@@ -88,6 +95,18 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
       },
     });
   }
+  // Each attachment is sent once: a second message with it (or this one at the same time) cancels the transaction.
+  ctx.stash.attachmentIndexes = attachments.map((_attachment, position) => items.length + position);
+  for (const attachment of attachments) {
+    items.push({
+      updateItem: {
+        table,
+        key: { pk, sk: attachmentSk(attachment.id) },
+        update: { status: ddb.operations.replace('SENT'), messageId: ddb.operations.replace(userMessageId) },
+        condition: { status: { eq: 'PENDING' } },
+      },
+    });
+  }
   const request = ddb.transactWrite({ items });
   ctx.stash.reservationIndex = request.transactItems.length;
   request.transactItems.push(reservationWrite(table, sub, plan));
@@ -96,10 +115,13 @@ export function request(ctx: Context<MutationSendMessageArgs>) {
 
 export function response(ctx: Context<MutationSendMessageArgs>) {
   if (ctx.error) {
-    // A cancelled transaction: another reply started meanwhile, the same message was sent at the same time, or
-    // concurrent turns took what was left of the day's quota.
+    // A cancelled transaction: another reply started meanwhile, the same message was sent at the same time, an
+    // attachment was sent by another message at the same time, or concurrent turns took what was left of the day's quota.
+    const reasons = cancellationReasons(ctx.result);
+    const taken = ((ctx.stash.attachmentIndexes ?? []) as number[]).filter((index) => reasons[index] === 'ConditionalCheckFailed');
+    if (taken.length > 0) util.error('An attachment of this message was sent with another message at the same time; upload the file again to send it.', 'Conflict');
     raiseCancelledTurn(
-      cancellationReasons(ctx.result), ctx.stash.reservationIndex as number, ctx.env,
+      reasons, ctx.stash.reservationIndex as number, ctx.env,
       'A reply is already being written in this conversation, or this message is being sent twice at once.',
     );
   }

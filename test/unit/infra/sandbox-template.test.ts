@@ -31,12 +31,13 @@ describe('the synthesized dev template', () => {
     expect(load).not.toThrow();
   });
 
-  it('gives the sandbox the API, the table, the functions (a Lambda tool\'s too) and the user pool', () => {
+  it('gives the sandbox the API, the table, the bucket, the functions (a Lambda tool\'s too) and the user pool', () => {
     const template = load();
 
-    expect([...(template.api?.dataSources.keys() ?? [])].sort()).toEqual(['AccountFunction', 'ChatFunction', 'ChatTable', 'None']);
+    expect([...(template.api?.dataSources.keys() ?? [])].sort()).toEqual(['AccountFunction', 'AttachmentsFunction', 'ChatFunction', 'ChatTable', 'None']);
     expect(template.tables).toHaveLength(1);
-    expect(template.functions.map((f) => f.environment.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['account', 'chat', 'convert_units']);
+    expect(template.buckets).toEqual([expect.objectContaining({ bucketName: template.outputs.AttachmentBucketName, corsConfiguration: expect.anything(), lifecycleConfiguration: expect.anything() })]);
+    expect(template.functions.map((f) => f.environment.POWERTOOLS_SERVICE_NAME).sort()).toEqual(['account', 'attachments', 'chat', 'convert_units']);
     expect(template.userPools).toEqual([expect.objectContaining({ clients: [expect.anything()] })]);
     expect(template.outputs).toMatchObject({ GraphQLUrl: 'http://127.0.0.1:4000/graphql', Region: 'us-east-1' });
   });

@@ -85,7 +85,7 @@ describe('the chat stack', () => {
     const variables = (chat.Environment as { Variables: Record<string, unknown> }).Variables;
 
     expect(Object.keys(variables).sort()).toEqual([
-      'ANTHROPIC_SECRET_ARN', 'CHECKPOINT_MS', 'FLUSH_MS', 'GRAPHQL_URL', 'HISTORY_TOKEN_BUDGET', 'LEASE_MS', 'MAX_TOKENS',
+      'ANTHROPIC_SECRET_ARN', 'ATTACHMENT_BUCKET', 'CHECKPOINT_MS', 'FLUSH_MS', 'GRAPHQL_URL', 'HISTORY_TOKEN_BUDGET', 'LEASE_MS', 'MAX_TOKENS',
       'MODEL_ID', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'STAGE', 'TABLE_NAME', 'TOOL_FUNCTION_CONVERT_UNITS', 'TOOL_MAX_ITERATIONS',
     ]);
     expect(variables.GRAPHQL_URL).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Api/), 'GraphQLUrl'] });
@@ -135,13 +135,81 @@ describe('the chat stack', () => {
   it('keeps every log group for a limited time', () => {
     const groups = Object.values(devTemplate.findResources('AWS::Logs::LogGroup') as Resources);
 
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
   });
 
   it('outputs what a client and an operator need', () => {
     const outputs = Object.keys(devTemplate.toJSON().Outputs as Record<string, unknown>);
 
-    expect(outputs).toEqual(expect.arrayContaining(['GraphQLUrl', 'Region', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AnthropicSecretArn', 'AlarmTopicArn']));
+    expect(outputs).toEqual(expect.arrayContaining(['GraphQLUrl', 'Region', 'UserPoolId', 'UserPoolClientId', 'TableName', 'AttachmentBucketName', 'AnthropicSecretArn', 'AlarmTopicArn']));
+  });
+});
+
+describe('the attachments bucket', () => {
+  const bucket = (template: Template): [string, Record<string, unknown>] => {
+    const [entry] = Object.entries(template.findResources('AWS::S3::Bucket') as Resources);
+    return [entry?.[0] ?? '', entry?.[1].Properties ?? {}];
+  };
+  const objectsArn = (bucketId: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/attachments/*']] });
+
+  it('is the stack\'s one bucket: private, encrypted with S3-managed keys, owned by the bucket owner', () => {
+    devTemplate.resourceCountIs('AWS::S3::Bucket', 1);
+    devTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  it('refuses every request that is not over TLS', () => {
+    const [bucketId] = bucket(devTemplate);
+
+    devTemplate.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('lets a page of any origin POST an upload form, and nothing else, across origins', () => {
+    const [, properties] = bucket(devTemplate);
+
+    expect(properties.CorsConfiguration).toEqual({ CorsRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 3000 }] });
+  });
+
+  it('expires every attachment object 30 days after its upload', () => {
+    const [, properties] = bucket(devTemplate);
+
+    expect(properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireAttachments', Prefix: 'attachments/', ExpirationInDays: 30, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }],
+    });
+  });
+
+  it('is kept when a prod stack is deleted, and deleted with a dev one', () => {
+    expect(Object.values(prodTemplate.findResources('AWS::S3::Bucket') as Record<string, { DeletionPolicy?: string }>)[0]?.DeletionPolicy).toBe('Retain');
+    expect(Object.values(devTemplate.findResources('AWS::S3::Bucket') as Record<string, { DeletionPolicy?: string }>)[0]?.DeletionPolicy).toBe('Delete');
+  });
+
+  it('lets the attachments function put and read objects under attachments/ only, with no table access', () => {
+    const [bucketId] = bucket(devTemplate);
+    const [, fn] = lambdaOf(devTemplate, 'attachments');
+    const statements = statementsOf(devTemplate, fn).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:') || a.startsWith('dynamodb:')));
+
+    expect(statements).toEqual([expect.objectContaining({ Action: ['s3:PutObject', 's3:GetObject'], Resource: objectsArn(bucketId) })]);
+    expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({ ATTACHMENT_BUCKET: { Ref: bucketId } });
+  });
+
+  it('lets the chat function read objects under attachments/ and write none', () => {
+    const [bucketId] = bucket(devTemplate);
+    const [, chat] = lambdaOf(devTemplate, 'chat');
+    const statements = statementsOf(devTemplate, chat).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+
+    expect(statements).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objectsArn(bucketId) })]);
+  });
+
+  it('serves the attachments function to AppSync as a data source', () => {
+    const [attachmentsId] = lambdaOf(devTemplate, 'attachments');
+
+    devTemplate.hasResourceProperties('AWS::AppSync::DataSource', { Type: 'AWS_LAMBDA', LambdaConfig: { LambdaFunctionArn: { 'Fn::GetAtt': [attachmentsId, 'Arn'] } } });
   });
 });

@@ -15,7 +15,7 @@ const STUB_HANDLER = fileURLToPath(new URL('./fixtures/handler.ts', import.meta.
 /** The real handlers, or a stand-in for one that is not written yet (the stack refuses a missing entry). */
 export function testEntries(): FunctionEntries {
   const pick = (entry: string): string => (existsSync(entry) ? entry : STUB_HANDLER);
-  return { chat: pick(DEFAULT_ENTRIES.chat), account: pick(DEFAULT_ENTRIES.account) };
+  return { chat: pick(DEFAULT_ENTRIES.chat), account: pick(DEFAULT_ENTRIES.account), attachments: pick(DEFAULT_ENTRIES.attachments) };
 }
 
 export interface SynthesizedStage { stack: ChatApiStack; outdir: string; dispose: () => void }
