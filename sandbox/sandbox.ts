@@ -1,6 +1,7 @@
 // The sandbox: the synthesized template served on one machine. Each service starts from its part of the template
 // model (template/model.ts) and adds its routes to one front server (http and https on one port); this file only
 // assembles them, in the order they depend on each other, and stops them in reverse.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppSyncApi } from './appsync/api.ts';
@@ -43,6 +44,12 @@ export interface SandboxOptions {
   anthropicApiKey?: string;
   ttlSweepIntervalMs?: number;
   keepAliveMs?: number;
+  /**
+   * A DynamoDB Local already running (its endpoint), to use instead of launching one: test runs start many sandboxes,
+   * and one Java process for all of them saves each start about 2 s of CPU. The sandbox then signs as an access key id
+   * of its own (DynamoDB Local keeps one set of tables per key) and deletes its tables when it stops. Not with persist.
+   */
+  dynamodb?: { endpoint: string };
 }
 
 export interface SandboxUrls {
@@ -86,10 +93,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const urls = sandboxUrls(host, server.port, options.anthropicApiKey === undefined);
     const template = loadTemplate({ cdkOut: options.cdkOut, stackName: options.stackName, graphqlUrl: urls.graphql, realtimeUrl: urls.realtime });
     const api = requireApi(template, options.stackName);
+    if (options.dynamodb && options.persist) throw new Error('persist keeps DynamoDB\'s data in a DynamoDB Local of the sandbox\'s own: leave out the dynamodb option to use it');
+    // The access key id the functions and the sandbox sign with; another one per sandbox when DynamoDB Local is shared.
+    const accessKeyId = options.dynamodb ? `sandbox${randomBytes(8).toString('hex')}` : sandboxCredentials.credentials.accessKeyId;
     const dynamodb = parts.service(await startDynamoDb({
       tables: template.tables, persist: options.persist ?? false, dbPath: join(stateDir, 'dynamodb'), ttlSweepIntervalMs: options.ttlSweepIntervalMs ?? 10_000, log: log.child('dynamodb'),
+      ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}),
     }));
-    const iam = sandboxPrincipal(template.accountId);
+    const iam = sandboxPrincipal(template.accountId, accessKeyId);
     const cognito = parts.service(startUserPools({
       pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), iamPrincipals: [iam],
       persist: options.persist ?? false, stateDir: join(stateDir, 'cognito'), log: log.child('cognito'),
@@ -176,9 +187,9 @@ function requireApi(template: SandboxTemplate, stackName: string): ApiModel {
 }
 
 /** The role the functions run as: the sandbox's DynamoDB Local credentials, accepted by every SigV4 check. */
-function sandboxPrincipal(accountId: string): IamPrincipal {
+function sandboxPrincipal(accountId: string, accessKeyId: string): IamPrincipal {
   return {
-    accessKeyId: sandboxCredentials.credentials.accessKeyId,
+    accessKeyId,
     secretAccessKey: sandboxCredentials.credentials.secretAccessKey,
     accountId,
     userArn: `arn:aws:sts::${accountId}:assumed-role/sandbox-function-role/sandbox`,

@@ -52,8 +52,9 @@ export const sandboxCredentials = {
   credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
 } as const;
 
-export function dynamoDbClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ ...sandboxCredentials, credentials: { ...sandboxCredentials.credentials }, endpoint });
+/** A client of DynamoDB Local; another access key id reaches another set of tables (letters and digits only). */
+export function dynamoDbClient(endpoint: string, accessKeyId: string = sandboxCredentials.credentials.accessKeyId): DynamoDBClient {
+  return new DynamoDBClient({ ...sandboxCredentials, credentials: { ...sandboxCredentials.credentials, accessKeyId }, endpoint });
 }
 
 const JAVA_OPTIONS = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';

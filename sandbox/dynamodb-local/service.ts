@@ -1,10 +1,10 @@
 // DynamoDB in the sandbox: DynamoDB Local started, the template's tables created in it, and the TTL sweeper that
 // deletes expired items (DynamoDB Local accepts a TTL setting but never expires anything).
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ServiceInstance } from '../aws/service.ts';
 import type { Logger } from '../log.ts';
 import type { TableModel } from '../template/model.ts';
-import { dynamoDbClient, launchDynamoDbLocal } from './launch.ts';
+import { dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from './launch.ts';
 import { createTables } from './tables.ts';
 import { startTtlSweeper } from './ttl-sweeper.ts';
 
@@ -15,6 +15,12 @@ export interface DynamoDbOptions {
   dbPath: string;
   ttlSweepIntervalMs: number;
   log: Logger;
+  /**
+   * A DynamoDB Local already running, to use instead of launching one, and the access key id to use in it: DynamoDB
+   * Local keeps one set of tables per access key id and region, so sandboxes with different ids share one Java process
+   * without seeing each other's tables. The tables are deleted when the service stops.
+   */
+  shared?: { endpoint: string; accessKeyId: string };
 }
 
 export interface DynamoDbService extends ServiceInstance {
@@ -25,10 +31,21 @@ export interface DynamoDbService extends ServiceInstance {
 }
 
 export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbService> {
-  const local = await launchDynamoDbLocal({ inMemory: !options.persist, dbPath: options.dbPath, log: options.log });
+  const { shared } = options;
+  const local: Pick<DynamoDbLocal, 'endpoint' | 'stop'> = shared
+    ? { endpoint: shared.endpoint, stop: () => Promise.resolve() }
+    : await launchDynamoDbLocal({ inMemory: !options.persist, dbPath: options.dbPath, log: options.log });
+  const client = dynamoDbClient(local.endpoint, shared?.accessKeyId);
+  const created: Awaited<ReturnType<typeof createTables>> = [];
+  // Tables this sandbox made in a shared DynamoDB Local go with it; a launched one takes them along when it stops.
+  const dropTables = async (): Promise<void> => {
+    if (!shared) return;
+    await Promise.all(created.map((table) => client.send(new DeleteTableCommand({ TableName: table.tableName })).catch((error: unknown) => {
+      options.log.warn(`could not delete table ${table.tableName} from the shared DynamoDB Local: ${error instanceof Error ? error.message : String(error)}`);
+    })));
+  };
   try {
-    const client = dynamoDbClient(local.endpoint);
-    const created = await createTables(client, options.tables.map((t) => ({ tableName: t.tableName, properties: t.properties })));
+    created.push(...await createTables(client, options.tables.map((t) => ({ tableName: t.tableName, properties: t.properties }))));
     const sweeper = startTtlSweeper({
       client,
       tables: created.flatMap((t) => (t.ttlAttribute ? [{ tableName: t.tableName, ttlAttribute: t.ttlAttribute, keyNames: t.keyNames }] : [])),
@@ -42,10 +59,12 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
       routes: [],
       stop: async () => {
         sweeper.stop();
+        await dropTables();
         await local.stop();
       },
     };
   } catch (error) {
+    await dropTables();
     await local.stop();
     throw error;
   }

@@ -10,6 +10,7 @@ import { memorySink } from '../../sandbox/log.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox.ts';
 import { RawClient, type Frame } from '../integration/sandbox/ws-client.ts';
 import { graphql, iamGraphql, type GraphqlAnswer } from '../integration/sandbox/start.ts';
+import { sharedDynamoDb } from '../support/sandbox-options.ts';
 
 export interface Product {
   sandbox: Sandbox;
@@ -21,7 +22,7 @@ export async function startProduct(options: Partial<SandboxOptions> = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'product-'));
   const { cdkOut, stackName } = await productTemplate(dir);
   const logs = memorySink();
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...options });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...sharedDynamoDb(options), ...options });
   return {
     sandbox,
     logs,

@@ -7,6 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { synthTestApp } from '../../fixtures/api/stack.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../sandbox/log.ts';
+import { sharedDynamoDb } from '../../support/sandbox-options.ts';
 
 export interface TestSandbox {
   sandbox: Sandbox;
@@ -20,7 +21,7 @@ export async function startTestSandbox(options: Partial<SandboxOptions> = {}): P
   const cdkOut = join(dir, 'cdk.out');
   const stackName = synthTestApp(cdkOut);
   const logs = memorySink();
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, ...options });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, ...sharedDynamoDb(options), ...options });
   return {
     sandbox,
     logs,

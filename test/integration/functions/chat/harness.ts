@@ -15,6 +15,7 @@ import { startStandIn } from '../../sandbox/claude-stand-in/stand-in-server.ts';
 import { RawClient } from '../../sandbox/ws-client.ts';
 import { user as signedInUser } from '../../../e2e/product.ts';
 import { productTemplate } from '../../../support/product-template.ts';
+import { sharedDynamoDb } from '../../../support/sandbox-options.ts';
 
 export type Handler = (event: unknown) => Promise<ReplySummary>;
 
@@ -62,17 +63,17 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   // The product's own template: its publishReplyEvent and onReplyEvent resolvers, its table.
   const { cdkOut, stackName } = await productTemplate(dir);
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused' });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused', ...sharedDynamoDb() });
   // The function signs Bedrock calls with the AWS_* keys set below.
-  const principal = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox', accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };
+  const principal = { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey, accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };
   const claude = await startStandIn({ tokensPerSecond: 0, iamPrincipals: [principal] });
   const tableName = sandbox.template.tables[0]?.tableName ?? '';
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     GRAPHQL_URL: sandbox.urls.graphql,
     AWS_ENDPOINT_URL_DYNAMODB: sandbox.dynamodb.endpoint,
-    AWS_ACCESS_KEY_ID: 'sandbox',
-    AWS_SECRET_ACCESS_KEY: 'sandbox',
+    AWS_ACCESS_KEY_ID: sandbox.iam.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.iam.secretAccessKey,
     AWS_REGION: 'us-east-1',
     ANTHROPIC_BASE_URL: claude.baseURL,
     ANTHROPIC_BEDROCK_BASE_URL: `${claude.baseURL}/bedrock`,
