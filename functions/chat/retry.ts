@@ -1,6 +1,6 @@
 // When to retry a model call that failed before its first token, and how long to wait: exponential backoff with
 // full jitter, or the server's `retry-after` when it sends one ("Errors" and "Rate limits" in Anthropic's API docs).
-import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/error';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
