@@ -23,6 +23,8 @@ const USED_INDIRECTLY: Record<string, string> = {
   '@graphql-codegen/cli': 'the graphql-codegen command of npm run codegen',
   '@graphql-codegen/typescript': 'codegen.yml\'s typescript plugin',
   '@graphql-codegen/add': 'codegen.yml\'s add plugin',
+  '@graphql-codegen/typescript-operations': 'codegen.yml\'s typescript-operations plugin (the kit\'s documents)',
+  '@graphql-codegen/typed-document-node': 'codegen.yml\'s typed-document-node plugin (the kit\'s documents)',
   '@swc/core': '@swc/jest\'s compiler',
   rxjs: 'a peer dependency of @apollo/client and aws-appsync-subscription-link',
 };
