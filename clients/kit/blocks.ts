@@ -1,7 +1,8 @@
 // A reply's content blocks as events build them (docs/architecture.md, "Content blocks"): text and thinking grow by
-// deltas, tool calls and results arrive whole, citations attach to a TEXT block. `content` is the TEXT blocks' text.
+// deltas, tool calls and results arrive whole, citations attach to a TEXT block; a user message's IMAGE and DOCUMENT
+// blocks carry their attachment. `content` is the TEXT blocks' text.
 import type * as Schema from '../../resolvers/schema-types.ts';
-import type { Block, Citation } from './operations.ts';
+import type { Attachment, Block, Citation } from './operations.ts';
 
 /** A block as any selection returns it: fields it did not select are missing. */
 export type BlockInput = Pick<Schema.ContentBlock, 'index' | 'type'> & Partial<Schema.ContentBlock>;
@@ -12,6 +13,10 @@ export const TEXT_SEPARATOR = '\n\n';
 
 export function citation(input: CitationInput): Citation {
   return { type: input.type, citedText: input.citedText, documentIndex: input.documentIndex ?? null, documentTitle: input.documentTitle ?? null, start: input.start ?? null, end: input.end ?? null };
+}
+
+export function attachment(input: Schema.Attachment): Attachment {
+  return { id: input.id, fileName: input.fileName, contentType: input.contentType, size: input.size };
 }
 
 export function block(input: BlockInput): Block {
@@ -26,6 +31,7 @@ export function block(input: BlockInput): Block {
     status: input.status ?? null,
     output: input.output ?? null,
     isError: input.isError ?? null,
+    attachment: input.attachment ? attachment(input.attachment) : null,
   };
 }
 

@@ -1,17 +1,38 @@
 // The chat operations a front end calls (docs/architecture.md, "The API"), each one typed document from
-// operations.ts over any GraphQL request function (graphql.ts, or one over a client's own: Amplify's, Apollo's).
-import type { GraphqlRequest } from './graphql.ts';
+// operations.ts over any GraphQL request function (graphql.ts, or one over a client's own: Amplify's, Apollo's), and a
+// file's upload to S3 (attachments.ts).
+import { postFile, type NamedBlob } from './attachments.ts';
+import { fetchOf, type GraphqlRequest } from './graphql.ts';
 import {
-  CreateConversationDocument, GetMessageDocument, ListConversationsDocument, ListMessagesDocument, RegenerateReplyDocument, SendMessageDocument,
+  CreateAttachmentUploadDocument, CreateConversationDocument, GetMessageDocument, ListConversationsDocument, ListMessagesDocument, RegenerateReplyDocument, SendMessageDocument,
   StopReplyDocument, SubmitToolResultDocument, UsageDocument,
-  type ClientTool, type Conversation, type DailyUsage, type Message, type Page, type Turn,
+  type Attachment, type ClientTool, type Conversation, type DailyUsage, type Message, type Page, type Turn,
 } from './operations.ts';
 
 export interface PageRequest { limit?: number; nextToken?: string | null }
 export interface NewConversation { title?: string; systemPrompt?: string; model?: string; thinkingBudgetTokens?: number }
 
+/** What a message is sent with besides its text: sendMessage's clientTools, attachmentIds and citations. */
+export interface SendOptions {
+  /** Tools the front end runs itself: the reply waits (AWAITING_TOOL_RESULT) when the model calls one. */
+  clientTools?: readonly ClientTool[];
+  /** Attachments uploaded to this conversation (uploadAttachment), at most 5, each sent once. */
+  attachmentIds?: readonly string[];
+  /** Asks the model to cite the documents it is given: CITATION events, TEXT blocks' citations. */
+  citations?: boolean;
+}
+
+export interface ChatApiOptions {
+  /** Posts uploads to S3. Defaults to the fetch option of the graphqlClient whose request the ChatApi was given, else the global fetch. */
+  fetch?: typeof fetch;
+}
+
 export class ChatApi {
-  constructor(private readonly request: GraphqlRequest) {}
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly request: GraphqlRequest, options: ChatApiOptions = {}) {
+    this.fetch = options.fetch ?? fetchOf(request) ?? ((input, init) => fetch(input, init));
+  }
 
   /** The caller's conversations, most recently updated first, one page. */
   async listConversations(page: PageRequest = {}): Promise<Page<Conversation>> {
@@ -43,13 +64,33 @@ export class ChatApi {
   }
 
   /**
-   * Starts a turn; sending the same clientMessageId again answers the same turn (a retry never makes two). With
-   * `clientTools`, the model may call them: the reply then waits (AWAITING_TOOL_RESULT) for submitToolResult.
+   * Starts a turn; sending the same clientMessageId again answers the same turn (a retry never makes two). The last
+   * argument is the client tools, or SendOptions: with `clientTools`, the model may call them and the reply then waits
+   * (AWAITING_TOOL_RESULT) for submitToolResult; `attachmentIds` sends uploaded files; `citations` asks for citations.
    */
-  async sendMessage(conversationId: string, content: string, clientMessageId: string = crypto.randomUUID(), clientTools: readonly ClientTool[] = []): Promise<Turn> {
+  async sendMessage(conversationId: string, content: string, clientMessageId: string = crypto.randomUUID(), options: readonly ClientTool[] | SendOptions = {}): Promise<Turn> {
+    const { clientTools = [], attachmentIds = [], citations }: SendOptions = isToolList(options) ? { clientTools: options } : options;
     const tools = clientTools.map((tool) => ({ ...tool, inputSchema: JSON.stringify(tool.inputSchema) }));
-    const input = { conversationId, content, clientMessageId, ...(tools.length > 0 ? { clientTools: tools } : {}) };
+    const input = {
+      conversationId, content, clientMessageId,
+      ...(tools.length > 0 ? { clientTools: tools } : {}),
+      ...(attachmentIds.length > 0 ? { attachmentIds: [...attachmentIds] } : {}),
+      ...(citations === undefined ? {} : { citations }),
+    };
     return (await this.request(SendMessageDocument, { input })).sendMessage;
+  }
+
+  /**
+   * Uploads a file for a message of the conversation: createAttachmentUpload, then the file posted to S3 with its
+   * presigned POST. Returns the attachment, whose id sendMessage's attachmentIds takes (within 24 hours). The type is the
+   * file's own unless given (a `.md` file is text/plain to the API). Rejects with a GraphqlError when the API refuses the
+   * file (type, size, name), with an AttachmentUploadError carrying S3's error code when S3 refuses the upload.
+   */
+  async uploadAttachment(conversationId: string, file: NamedBlob, contentType: string = file.type): Promise<Attachment> {
+    const attachment = { fileName: file.name, contentType, size: file.size };
+    const upload = (await this.request(CreateAttachmentUploadDocument, { input: { conversationId, ...attachment } })).createAttachmentUpload;
+    await postFile(this.fetch, upload, file);
+    return { id: upload.id, ...attachment };
   }
 
   /**
@@ -76,3 +117,5 @@ export class ChatApi {
     return (await this.request(UsageDocument, { date: date ?? null })).usage;
   }
 }
+
+const isToolList = (options: readonly ClientTool[] | SendOptions): options is readonly ClientTool[] => Array.isArray(options);

@@ -50,6 +50,14 @@ export interface GraphqlClient {
   request: GraphqlRequest;
 }
 
+/** The fetch each client's request function sends with, so ChatApi's uploads go through the same one. */
+const fetches = new WeakMap<GraphqlRequest, typeof fetch>();
+
+/** The `fetch` option of the graphqlClient that made this request function; undefined without one, or for another's function. */
+export function fetchOf(request: GraphqlRequest): typeof fetch | undefined {
+  return fetches.get(request);
+}
+
 export function graphqlClient(options: GraphqlClientOptions): GraphqlClient {
   const call = options.fetch ?? ((input, init) => fetch(input, init));
   const send = async (body: GraphqlBody): Promise<{ status: number; body: GraphqlResponse }> => {
@@ -60,14 +68,13 @@ export function graphqlClient(options: GraphqlClientOptions): GraphqlClient {
     });
     return { status: response.status, body: (await response.json().catch(() => ({}))) as GraphqlResponse };
   };
-  return {
-    execute: async (body) => (await send(body)).body,
-    request: async <TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, ...[variables]: VariablesArgument<TVariables>): Promise<TData> => {
-      const { status, body } = await send({ query: printDocument(document), variables: variables ?? {} });
-      const [error] = body.errors ?? [];
-      if (error) throw new GraphqlError(error.errorType ?? 'GraphQLError', error.message ?? 'the request failed');
-      if (!body.data) throw new GraphqlError(status === 401 ? 'UnauthorizedException' : 'HttpError', `HTTP ${status} without data`);
-      return body.data as TData;
-    },
+  const request: GraphqlRequest = async <TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, ...[variables]: VariablesArgument<TVariables>): Promise<TData> => {
+    const { status, body } = await send({ query: printDocument(document), variables: variables ?? {} });
+    const [error] = body.errors ?? [];
+    if (error) throw new GraphqlError(error.errorType ?? 'GraphQLError', error.message ?? 'the request failed');
+    if (!body.data) throw new GraphqlError(status === 401 ? 'UnauthorizedException' : 'HttpError', `HTTP ${status} without data`);
+    return body.data as TData;
   };
+  if (options.fetch) fetches.set(request, options.fetch);
+  return { execute: async (body) => (await send(body)).body, request };
 }

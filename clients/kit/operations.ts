@@ -3,9 +3,9 @@
 // Apollo Client and Amplify take as they are. The kit's types are the shapes those documents read back: a schema change
 // that breaks a selection fails codegen, test/unit/schema/codegen.test.ts and test/unit/clients/kit/operations.test.ts.
 import {
-  CreateConversationDocument, GetMessageDocument, ListConversationsDocument, ListMessagesDocument, OnReplyEventDocument, RegenerateReplyDocument,
+  CreateAttachmentUploadDocument, CreateConversationDocument, GetMessageDocument, ListConversationsDocument, ListMessagesDocument, OnReplyEventDocument, RegenerateReplyDocument,
   SendMessageDocument, StopReplyDocument, SubmitToolResultDocument, UsageDocument,
-  type BlockFieldsFragment, type CitationFieldsFragment, type ConversationFieldsFragment, type DailyUsageFieldsFragment, type MessageFieldsFragment,
+  type AttachmentFieldsFragment, type BlockFieldsFragment, type CitationFieldsFragment, type CreateAttachmentUploadMutation, type ConversationFieldsFragment, type DailyUsageFieldsFragment, type MessageFieldsFragment,
   type OnReplyEventSubscription, type SendMessageMutation, type UsageFieldsFragment,
 } from './generated.ts';
 
@@ -13,6 +13,10 @@ export * from './generated.ts';
 
 /** A citation of a TEXT block (fragment CitationFields). */
 export type Citation = CitationFieldsFragment;
+/** A file a user message carries, on its IMAGE and DOCUMENT blocks (fragment AttachmentFields). */
+export type Attachment = AttachmentFieldsFragment;
+/** createAttachmentUpload's answer: the attachment's id and the presigned POST to upload its file with. */
+export type AttachmentUpload = CreateAttachmentUploadMutation['createAttachmentUpload'];
 /** A reply's token usage (fragment UsageFields). */
 export type Usage = UsageFieldsFragment;
 /** One content block of a message (fragment BlockFields). */
@@ -36,6 +40,7 @@ export const OPERATIONS = {
   ListMessages: ListMessagesDocument,
   GetMessage: GetMessageDocument,
   SendMessage: SendMessageDocument,
+  CreateAttachmentUpload: CreateAttachmentUploadDocument,
   StopReply: StopReplyDocument,
   RegenerateReply: RegenerateReplyDocument,
   SubmitToolResult: SubmitToolResultDocument,

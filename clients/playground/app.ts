@@ -21,12 +21,12 @@ function onThisOrigin(url: string): string {
   return target.toString();
 }
 
-function readConfig(): PlaygroundConfig {
-  const config = JSON.parse(document.getElementById(CONFIG_ELEMENT_ID)?.textContent ?? '{}') as PlaygroundConfig;
-  return { ...config, graphqlUrl: onThisOrigin(config.graphqlUrl), realtimeUrl: onThisOrigin(config.realtimeUrl), cognitoEndpoint: onThisOrigin(config.cognitoEndpoint) };
-}
+const served = JSON.parse(document.getElementById(CONFIG_ELEMENT_ID)?.textContent ?? '{}') as PlaygroundConfig;
+const config: PlaygroundConfig = { ...served, graphqlUrl: onThisOrigin(served.graphqlUrl), realtimeUrl: onThisOrigin(served.realtimeUrl), cognitoEndpoint: onThisOrigin(served.cognitoEndpoint) };
+const sandboxOrigin = new URL(served.graphqlUrl).origin;
 
-const config = readConfig();
+/** fetch for the GraphQL client, whose fetch ChatApi's uploads reuse: the presigned POST names the sandbox's S3 on its http origin. */
+const sandboxFetch: typeof fetch = (input, init) => fetch(typeof input === 'string' && input.startsWith(`${sandboxOrigin}/`) ? onThisOrigin(input) : input, init);
 const main = h('main', { class: 'content' });
 const who = h('span', { class: 'who' });
 const tabs = h('nav', { class: 'tabs', 'aria-label': 'Views', hidden: true });
@@ -57,7 +57,7 @@ function showSignIn(message = ''): void {
 }
 
 function showApp(session: SignedIn): void {
-  const api = graphqlClient({ url: config.graphqlUrl, token: () => session.accessToken() });
+  const api = graphqlClient({ url: config.graphqlUrl, token: () => session.accessToken(), fetch: sandboxFetch });
   const realtime = new RealtimeClient({ graphqlUrl: config.graphqlUrl, realtimeUrl: config.realtimeUrl, token: () => session.accessToken() });
   const chat = new ChatView(new ChatApi(api.request), realtime);
   const graphiqlPane = h('div', { class: 'graphiql-pane', hidden: true });

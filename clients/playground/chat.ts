@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
-// The chat view: pick or create a conversation, subscribe to onReplyEvent before sending, show the reply as the kit
-// assembles it (clients/kit/feed.ts: seq order, gaps, reconnects), stop it with stopReply, and show how it ended.
+// The chat view: pick or create a conversation, subscribe to onReplyEvent before sending, upload the files chosen
+// (attachment-picker.ts) and send them with the message, show the reply as the kit assembles it (clients/kit/feed.ts:
+// seq order, gaps, reconnects), stop it with stopReply, and show how it ended.
 import { ConversationFeed, type ChatApi, type Conversation, type Message, type RealtimeClient, type ReplyState } from '../kit/index.ts';
+import { AttachmentPicker, declaredType, isDocument } from './attachment-picker.ts';
 import { errorText, h } from './dom.ts';
 import { MessageView } from './reply-view.ts';
 
@@ -16,13 +18,15 @@ export class ChatView {
   private readonly sendButton = h('button', { type: 'submit' }, 'Send');
   private readonly stopButton = h('button', { type: 'button', class: 'stop', disabled: true }, 'Stop');
   private readonly statusLine = h('p', { class: 'chat-status', role: 'status' });
+  private readonly picker = new AttachmentPicker();
   private conversations: Conversation[] = [];
   private selected: Selected | null = null;
   private readonly views = new Map<string, MessageView>();
   private streaming: MessageView | null = null;
 
   constructor(private readonly api: ChatApi, private readonly realtime: RealtimeClient) {
-    const composer = h('form', { class: 'composer', onsubmit: (event) => this.onSubmit(event) }, this.input, h('div', { class: 'actions' }, this.sendButton, this.stopButton));
+    const composer = h('form', { class: 'composer', onsubmit: (event) => this.onSubmit(event) },
+      h('div', { class: 'compose' }, this.input, this.picker.element), h('div', { class: 'actions' }, this.sendButton, this.stopButton));
     this.input.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
@@ -37,7 +41,10 @@ export class ChatView {
 
   async load(): Promise<void> {
     await this.run('Loading conversations', async () => {
-      this.conversations = (await this.api.listConversations({ limit: 50 })).items;
+      const { items } = await this.api.listConversations({ limit: 50 });
+      // A conversation created by a send while the list was read stays on it.
+      const read = new Set(items.map((c) => c.id));
+      this.conversations = [...this.conversations.filter((c) => !read.has(c.id)), ...items];
       this.renderList();
     });
   }
@@ -86,6 +93,7 @@ export class ChatView {
 
   private async send(content: string): Promise<void> {
     this.sendButton.disabled = true;
+    this.picker.setBusy(true);
     await this.run('Sending', async () => {
       if (!this.selected) {
         const created = await this.api.createConversation();
@@ -94,14 +102,34 @@ export class ChatView {
       }
       const selected = this.selected;
       if (!selected) return;
+      const attachmentIds = await this.upload(selected.conversation.id);
       // Subscribed before sending: no event can be published before AppSync has our start_ack.
       await selected.feed.ready;
-      const turn = await this.api.sendMessage(selected.conversation.id, content);
+      // Citations are asked for whenever a document goes with the message: the playground shows them under the reply.
+      const citations = this.picker.files.some((picked) => isDocument(picked.file));
+      const turn = await this.api.sendMessage(selected.conversation.id, content, undefined, { attachmentIds, ...(citations ? { citations } : {}) });
       this.input.value = '';
+      this.picker.clear();
       this.show(turn.userMessage);
       this.show(turn.reply);
     });
+    this.picker.setBusy(false);
     this.sendButton.disabled = this.streaming !== null;
+  }
+
+  /** Uploads the files chosen (those not uploaded to this conversation already); their attachment ids. */
+  private async upload(conversationId: string): Promise<string[]> {
+    const files = this.picker.files;
+    const ids: string[] = [];
+    for (const [n, picked] of files.entries()) {
+      if (picked.uploaded?.conversationId !== conversationId) {
+        this.say(`Uploading ${picked.file.name} (${n + 1} of ${files.length})…`, false);
+        const { id } = await this.api.uploadAttachment(conversationId, picked.file, declaredType(picked.file));
+        picked.uploaded = { conversationId, id };
+      }
+      ids.push(picked.uploaded.id);
+    }
+    return ids;
   }
 
   private async stop(): Promise<void> {

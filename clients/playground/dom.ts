@@ -22,3 +22,10 @@ export const errorText = (error: unknown): string => {
   }
   return String(error);
 };
+
+/** A file's size as people read it: 68 bytes, 12.3 KB, 3.4 MB. */
+export const byteSize = (bytes: number): string => {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+};

@@ -49,7 +49,8 @@ describe('the product on Claude on Bedrock', () => {
     const bundleOf = (cdkOut: string): string => {
       const assets = readdirSync(cdkOut).filter((name) => name.startsWith('asset.'));
       const chat = assets.map((name) => join(cdkOut, name, 'index.mjs')).map((file) => { try { return readFileSync(file, 'utf8'); } catch { return ''; } });
-      return chat.find((code) => code.includes('publishReplyEvent')) ?? '';
+      // The chat function's own log line: other functions share its modules (the attachments function signs as it does).
+      return chat.find((code) => code.includes('reply ended')) ?? '';
     };
     // The path Bedrock's SDK rewrites requests to: only @anthropic-ai/bedrock-sdk has it (a boolean, not the bundle, is compared).
     const hasBedrockSdk = (code: string): boolean => code.includes('invoke-with-response-stream');

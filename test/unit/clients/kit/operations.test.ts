@@ -169,4 +169,22 @@ describe('the chat helpers', () => {
     ]);
     expect(await api.listConversations().catch(() => 'no answer left')).toBe('no answer left');
   });
+
+  it('sends attachmentIds, citations and client tools given as options, and client tools given as a list', async () => {
+    const turn = { body: { data: { sendMessage: { userMessage: { id: 'u' }, reply: { id: 'r' } } } } };
+    const { fetch, sent } = fakeFetch([turn, turn, turn]);
+    const api = new ChatApi(graphqlClient({ url: 'u', token: () => 't', fetch }).request);
+    const tool = { name: 'get_theme', description: 'The theme.', inputSchema: { type: 'object' } };
+
+    await api.sendMessage('c', 'Compare these.', 'm1', { attachmentIds: ['a1', 'a2'], citations: true, clientTools: [tool] });
+    await api.sendMessage('c', 'Which theme?', 'm2', [tool]);
+    await api.sendMessage('c', 'No files.', 'm3', { attachmentIds: [], citations: false });
+
+    const inputSchema = JSON.stringify(tool.inputSchema);
+    expect(sent.map((s) => s.body.variables)).toEqual([
+      { input: { conversationId: 'c', content: 'Compare these.', clientMessageId: 'm1', clientTools: [{ ...tool, inputSchema }], attachmentIds: ['a1', 'a2'], citations: true } },
+      { input: { conversationId: 'c', content: 'Which theme?', clientMessageId: 'm2', clientTools: [{ ...tool, inputSchema }] } },
+      { input: { conversationId: 'c', content: 'No files.', clientMessageId: 'm3', citations: false } },
+    ]);
+  });
 });
