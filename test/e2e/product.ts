@@ -101,6 +101,8 @@ export function events(client: RawClient, id = 'reply'): ReplyEvent[] {
 /** Waits for the reply's DONE or ERROR event. */
 export async function ended(client: RawClient, replyId: string, id = 'reply', timeoutMs = 30_000): Promise<ReplyEvent> {
   const isEnd = (e: ReplyEvent): boolean => e.messageId === replyId && (e.type === 'DONE' || e.type === 'ERROR');
-  await client.waitFor(() => events(client, id).some(isEnd), `the end of reply ${replyId}`, timeoutMs);
+  // Tested on each frame as it comes, not by re-reading every event so far (a long reply has hundreds).
+  const eventOf = (f: Frame): ReplyEvent | undefined => (f.type === 'data' && f.id === id ? (f.payload?.data as { onReplyEvent: ReplyEvent }).onReplyEvent : undefined);
+  await client.waitFor((f) => { const event = eventOf(f); return event !== undefined && isEnd(event); }, `the end of reply ${replyId}`, timeoutMs);
   return events(client, id).find(isEnd) as ReplyEvent;
 }
