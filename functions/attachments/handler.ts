@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { attachmentProblem, UPLOAD_EXPIRY_SECONDS, type AttachmentRef } from '../../resolvers/attachment-limits.ts';
 import { attachmentKey } from '../../resolvers/keys.ts';
-import { credentialsFromEnv } from '../chat/publisher.ts';
+import { credentialsFromEnv } from '../shared/credentials.ts';
 import { presignPost, type PresignedPost } from './post-policy.ts';
 import { fetchObject, isMissing, s3LocationFromEnv, type S3Location } from './s3-object.ts';
 

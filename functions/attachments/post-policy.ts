@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { Sha256 } from '@smithy/core/checksum';
 import { getSigningKey } from '@smithy/signature-v4';
-import type { AwsCredentials } from '../chat/publisher.ts';
+import type { AwsCredentials } from '../shared/credentials.ts';
 import { bucketUrl, type S3Location } from './s3-object.ts';
 
 export interface PostRequest {

@@ -4,7 +4,7 @@
 // ("Virtual hosting of buckets" in the Amazon S3 user guide).
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentials } from '../chat/publisher.ts';
+import type { AwsCredentials } from '../shared/credentials.ts';
 
 type Env = Record<string, string | undefined>;
 

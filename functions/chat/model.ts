@@ -7,7 +7,7 @@ import type {
   ContentBlockParam, MessageCreateParamsStreaming, RawMessageStreamEvent, TextCitation,
 } from '@anthropic-ai/sdk/resources/messages';
 import { NO_USAGE, type Citation, type TokenUsage } from './event.ts';
-import type { AwsCredentials } from './publisher.ts';
+import type { AwsCredentials } from '../shared/credentials.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, StreamCutError, type RetryPolicy } from './retry.ts';
 
 /** What a reply needs of a client: Anthropic's and AnthropicBedrock both have it. */

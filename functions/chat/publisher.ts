@@ -3,6 +3,7 @@
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ReplyEvent } from './event.ts';
+import type { AwsCredentials } from '../shared/credentials.ts';
 
 const CITATION_FIELDS = 'type citedText documentIndex documentTitle start end';
 
@@ -15,21 +16,6 @@ export const PUBLISH_MUTATION = `mutation PublishReplyEvent($input: PublishReply
     usage { inputTokens outputTokens cacheReadInputTokens cacheCreationInputTokens }
   }
 }`;
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** The function's role credentials, as Lambda puts them in the environment. */
-export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): AwsCredentials {
-  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
-  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
-  if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are needed to sign publishReplyEvent');
-  const sessionToken = env['AWS_SESSION_TOKEN'];
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
-}
 
 export class PublishError extends Error {
   readonly errorType = 'PublishError';

@@ -4,7 +4,7 @@
 // X-Amz-Function-Error header, "Invoke" in the Lambda API reference) is an error result the model reads.
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { credentialsFromEnv } from '../publisher.ts';
+import { credentialsFromEnv } from '../../shared/credentials.ts';
 import { lambdaToolVariable, ToolError, type LambdaToolSpec, type ServerTool, type ToolContext } from './types.ts';
 
 type Env = Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ReplyEvent } from '../../../../functions/chat/event.ts';
-import { credentialsFromEnv, Publisher } from '../../../../functions/chat/publisher.ts';
+import { Publisher } from '../../../../functions/chat/publisher.ts';
+import { credentialsFromEnv } from '../../../../functions/shared/credentials.ts';
 
 const delta = (seq: number): ReplyEvent => ({ conversationId: 'c', messageId: 'm', owner: 'o', seq, type: 'DELTA', index: 0, text: String(seq) });
 
