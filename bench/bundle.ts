@@ -12,21 +12,24 @@ import { ROOT } from './rig.ts';
 import { median, round } from './stats.ts';
 
 const RUNS = 7;
-const LIMIT_KB = 300;
+/** Restated from 500 KB: the DynamoDB and Anthropic clients alone are 474 KB (bench/README.md, the bundle note). */
+const LIMIT_KB = 750;
 
 async function bundleChat(outfile: string): Promise<void> {
-  // The options infra/functions.ts gives NodejsFunction's bundling.
+  // The options infra/functions.ts gives NodejsFunction's bundling for the default stage (Claude on Anthropic's API:
+  // the Bedrock SDK is left out, a Bedrock stage bundles it).
   await build({
     entryPoints: [join(ROOT, 'functions/chat/handler.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node22',
-    minify: true, sourcemap: false, external: [], mainFields: ['module', 'main'], logLevel: 'silent',
+    minify: true, sourcemap: false, external: ['@anthropic-ai/bedrock-sdk'], mainFields: ['module', 'main'], logLevel: 'silent',
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
 }
 
-/** functions/chat and the resolvers' shared modules it imports (keys, tokens) transpiled file by file, imports
- * pointed at .js, node_modules linked. */
+/** functions/ (the chat function and what it shares with the others) and the resolvers' shared modules it imports
+ * (keys, tokens) transpiled file by file, imports pointed at .js, node_modules linked. */
 async function unbundled(dir: string): Promise<string> {
-  const files = [...readdirSync(join(ROOT, 'functions/chat')).map((f) => `functions/chat/${f}`), ...readdirSync(join(ROOT, 'resolvers')).map((f) => `resolvers/${f}`)].filter((f) => f.endsWith('.ts'));
+  const tsUnder = (folder: string): string[] => readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((f) => `${folder}/${f}`);
+  const files = [...tsUnder('functions'), ...tsUnder('resolvers')].filter((f) => f.endsWith('.ts'));
   for (const file of files) {
     const source = readFileSync(join(ROOT, file), 'utf8');
     const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node22' });
