@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { synthesize } from '../../infra/app.ts';
+import { ChatApi, ConversationFeed, graphqlClient, RealtimeClient, type ReplyState } from '../../clients/kit/index.ts';
+import { until } from '../support/until.ts';
 import type { RawClient } from '../integration/sandbox/ws-client.ts';
 import { api, conversation, ended, events, GET_MESSAGE, send, startProduct, subscribe, user, type Product, type User } from './product.ts';
 
@@ -44,6 +46,33 @@ describe('the product on Claude on Bedrock', () => {
     expect(deltas.length).toBeGreaterThan(0);
     expect(p.logs.records.some((r) => /POST \/claude\/bedrock\/model\/global\.anthropic\.claude-sonnet-4-6\/invoke-with-response-stream 200 bedrock/.test(r.message))).toBe(true);
   });
+
+  it('streams thinking and a server tool\'s call and result from Bedrock, stored equal to what streamed', async () => {
+    // Arrange: the kit follows the reply, as a front end would.
+    const { urls } = p.sandbox;
+    const chat = new ChatApi(graphqlClient({ url: urls.graphql, token: () => ana.accessToken }).request);
+    const realtime = new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ana.accessToken });
+    const created = await chat.createConversation({ thinkingBudgetTokens: 1024 });
+    let latest: ReplyState | undefined;
+    const feed = new ConversationFeed({ realtime, api: chat, conversationId: created.id, onReply: (state) => (latest = state) });
+    await feed.ready;
+
+    // Act
+    const turn = await chat.sendMessage(created.id, 'What time is it in Paris? [[standin:think]] [[standin:tool=current_time {"timeZone":"Europe/Paris"}]]');
+    latest = feed.follow(turn.reply);
+    await until(() => latest?.final === true, 'the end of the reply', 30_000);
+    const stored = await chat.getMessage(created.id, turn.reply.id);
+    feed.close();
+    realtime.close();
+
+    // Assert: thinking opens the turn only (without interleaved thinking the model does not think again after a tool
+    // result), then the call, its result, and the answer: two model calls on Bedrock.
+    expect(latest).toMatchObject({ status: 'COMPLETE', seq: stored?.seq, text: stored?.content });
+    expect(latest?.blocks).toEqual(stored?.blocks);
+    expect(stored?.blocks.map((block) => block.type)).toEqual(['THINKING', 'TEXT', 'TOOL_USE', 'TOOL_RESULT', 'TEXT']);
+    expect(stored?.blocks.find((block) => block.type === 'TOOL_RESULT')).toMatchObject({ isError: false, output: expect.stringContaining('Europe/Paris') });
+    expect(p.logs.records.filter((r) => /invoke-with-response-stream 200 bedrock/.test(r.message)).length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
 
   it('bundles the Bedrock SDK into the chat function only when the provider is bedrock', () => {
     const bundleOf = (cdkOut: string): string => {
