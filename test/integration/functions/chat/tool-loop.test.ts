@@ -2,7 +2,7 @@
 // `[[standin:tool=NAME {input}]]` directives name (sandbox/claude-stand-in/tool-calls.ts): events, stored blocks,
 // errors the model reads, the bound on rounds, a stop between rounds, and a GraphQL tool acting as the sender.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TOOLS, validateTools } from '../../../../infra/tools.ts';
 import type { ReplyEvent } from '../../../../functions/chat/event.ts';
 import { eventually, startChatHarness, type ChatHarness } from './harness.ts';
@@ -119,6 +119,34 @@ describe('the tool loop', () => {
     expect(blocks[1]?.status).toBe('COMPLETE');
     const done = await log.waitFor((event) => event.type === 'DONE', 'DONE');
     expect(stored['seq']).toBe(done.seq);
+  });
+
+  it('keeps a finished round durable: a function that dies after a tool result leaves a reply the API reads as INTERRUPTED with its blocks', async () => {
+    chat.useStandIn(40);
+    const turn = await chat.seedTurn({ content: 'Slowly. [[standin:tool=current_time {"timeZone":"UTC"}]]' });
+    const log = await chat.subscribe(turn.conversationId);
+    const running = chat.handler({ ...turn, userToken: chat.idToken });
+    await log.waitFor((event) => event.type === 'TOOL_RESULT', 'the tool result');
+    // What the table holds at this moment is what a function killed now would leave behind.
+    const atDeath = await eventually(async () => {
+      const item = await chat.read(turn.replyKey);
+      return (item['blocks'] as unknown[] | undefined)?.length === 3 ? item : undefined;
+    }, 'the round to be checkpointed');
+    await running;
+    chat.useStandIn(0);
+
+    // The function died there: its item as checkpointed, and its lease then ran out.
+    await chat.db.send(new PutCommand({ TableName: chat.tableName, Item: { ...atDeath, leaseUntil: Date.now() - 1000 } }));
+    const answer = await fetch(chat.sandbox.urls.graphql, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: chat.idToken },
+      body: JSON.stringify({ query: 'query M($c: ID!, $id: ID!) { getMessage(conversationId: $c, id: $id) { status error blocks { type status } } }', variables: { c: turn.conversationId, id: turn.replyId } }),
+    });
+    const read = ((await answer.json()) as { data: { getMessage: { status: string; error: string; blocks: { type: string; status: string | null }[] } } }).data.getMessage;
+
+    expect(atDeath['status']).toBe('STREAMING');
+    expect(read.status).toBe('INTERRUPTED');
+    expect(read.error).toMatch(/stopped unexpectedly/);
+    expect(read.blocks).toEqual([{ type: 'TEXT', status: null }, { type: 'TOOL_USE', status: 'COMPLETE' }, { type: 'TOOL_RESULT', status: null }]);
   });
 
   it('runs a GraphQL tool as the user who sent the message: it reads that user\'s conversations', async () => {
