@@ -4,6 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startAdmin, type SandboxAdmin } from './admin/service.ts';
+import { kitTable } from './admin/table.ts';
+import { turnLookup } from './admin/turns.ts';
 import type { AppSyncApi } from './appsync/api.ts';
 import { dataSourceExecutor } from './appsync/datasources/dispatch.ts';
 import type { RealtimeHub } from './appsync/realtime/core.ts';
@@ -11,6 +14,7 @@ import { REALTIME_PATH } from './appsync/realtime/server.ts';
 import { startAppSync } from './appsync/service.ts';
 import type { ServiceInstance } from './aws/service.ts';
 import type { IamPrincipal } from './aws/sigv4.ts';
+import type { ClaudeScript } from './claude-stand-in/script.ts';
 import { startClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-in.ts';
 import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
@@ -76,6 +80,12 @@ export interface Sandbox {
   /** The template's buckets, served at urls.s3. */
   s3: S3Service;
   claude: ClaudeStandIn | null;
+  /** Scripted Claude answers and the calls received (the stand-in's); every use throws when anthropicApiKey is set. */
+  script: ClaudeScript;
+  /** State for UI tests: a day's usage, tokens expired now, real-time sockets cut. */
+  admin: SandboxAdmin;
+  /** Made at each start: what `POST /_sandbox/admin/<action>` requires, from a loopback caller. Never logged. */
+  adminSecret: string;
   /** The IAM credentials the sandbox accepts (its functions sign with them). */
   iam: IamPrincipal;
   certificatePath: string;
@@ -101,6 +111,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}),
     }));
     const iam = sandboxPrincipal(template.accountId, accessKeyId);
+    // The product's table, which the test kit reads (whose turn a model call is) and writes (a day's usage).
+    const table = kitTable(api, dynamodb.client);
     const cognito = parts.service(startUserPools({
       pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), iamPrincipals: [iam],
       persist: options.persist ?? false, stateDir: join(stateDir, 'cognito'), log: log.child('cognito'),
@@ -113,7 +125,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // The Claude stand-in under /claude/, unless a key sends functions to the real API; the functions' role may call
     // its Bedrock routes, signed as on AWS.
     const claude = options.anthropicApiKey === undefined
-      ? parts.service(startClaudeStandIn({ log: log.child('claude'), ...options.claude, iamPrincipals: [iam], pathPrefix: '/claude/' }))
+      ? parts.service(startClaudeStandIn({ log: log.child('claude'), ...options.claude, iamPrincipals: [iam], pathPrefix: '/claude/', ...(table ? { turns: turnLookup(table) } : {}) }))
       : null;
     const lambda = parts.service(new LambdaService({
       functions: template.functions,
@@ -126,10 +138,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }));
     appsync.attach(server.http);
     appsync.attach(server.https);
-    server.use([...appsync.routes, ...cognito.routes, ...secrets.routes, ...s3.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
+    const adminSecret = randomBytes(24).toString('base64url');
+    const admin = parts.service(startAdmin({ secret: adminSecret, script: claude?.script ?? null, table, userPools: [...cognito.pools.values()], realtime: appsync.realtime, log: log.child('admin') }));
+    server.use([...admin.routes, ...appsync.routes, ...cognito.routes, ...secrets.routes, ...s3.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
     return {
       urls, template, api: appsync.api, realtime: appsync.realtime, dynamodb: { endpoint: dynamodb.endpoint, client: dynamodb.client }, lambda,
-      userPools: cognito.pools, s3, claude, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
+      userPools: cognito.pools, s3, claude, script: admin.script, admin: admin.admin, adminSecret, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
     };
   } catch (error) {
     await parts.stop();

@@ -16,6 +16,8 @@ export interface UserPoolVerifier {
   clientIds: readonly string[];
   /** Access tokens issued before a global sign-out are refused. */
   isRevoked?(claims: JWTPayload): boolean;
+  /** Tokens the pool expired early (a test's expireTokens) are refused as expired ones are. */
+  isExpired?(claims: JWTPayload): boolean;
 }
 
 export interface AuthConfig {
@@ -116,6 +118,7 @@ async function verifyUserPoolToken(token: string, provider: AuthProvider, config
     return refused('Valid authorization header not provided.');
   }
   if (pool.isRevoked?.(claims)) return refused('Token has been revoked.');
+  if (pool.isExpired?.(claims)) return refused('Token has expired.');
   const identity = cognitoIdentity(claims, sourceIp, provider.defaultAction ?? 'ALLOW');
   const groups = Array.isArray(claims['cognito:groups']) ? (claims['cognito:groups'] as string[]) : [];
   return { ok: true, caller: { mode: 'AMAZON_COGNITO_USER_POOLS', authType: AUTH_TYPE_NAMES.AMAZON_COGNITO_USER_POOLS, identity, groups } };

@@ -22,6 +22,8 @@ export interface ReplyPlan {
   reply: Reply;
   usage: CacheUsage;
   fault: Fault | undefined;
+  /** Deltas sent before a mid-stream fault strikes; DELTAS_BEFORE_FAULT unless a script's step says. */
+  faultAfterDeltas?: number;
   requestId: string;
 }
 
@@ -128,7 +130,7 @@ interface Progress {
 
 /** Ends a stream early for a mid-stream fault, once `DELTAS_BEFORE_FAULT` deltas went out; false when none strikes now. */
 async function strike(sse: StreamWriter, plan: ReplyPlan, progress: Progress, totalDeltas: number): Promise<boolean> {
-  if (progress.sentDeltas !== Math.min(DELTAS_BEFORE_FAULT, totalDeltas)) return false;
+  if (progress.sentDeltas !== Math.min(plan.faultAfterDeltas ?? DELTAS_BEFORE_FAULT, totalDeltas)) return false;
   if (plan.fault?.kind === 'error_mid_stream') {
     await sse.event('error', errorBody(new ClaudeApiError('overloaded_error', 'Overloaded')));
     sse.end();

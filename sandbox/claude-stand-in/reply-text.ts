@@ -78,7 +78,7 @@ export function lastUserTextIndex(messages: readonly PromptMessage[]): number {
 }
 
 /** The text blocks of that message, joined: where directives and the quoted question come from. */
-function lastUserText(messages: PromptMessage[]): string {
+export function lastUserText(messages: PromptMessage[]): string {
   const last = messages[lastUserTextIndex(messages)];
   const texts = last?.blocks.map((block) => (block.type === 'text' ? block.body.text : undefined)) ?? [];
   return texts.filter((text): text is string => typeof text === 'string').join('\n');

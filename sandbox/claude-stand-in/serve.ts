@@ -1,6 +1,7 @@
 // Serving one request the stand-in routed: Anthropic's Messages and count_tokens, or Bedrock's InvokeModel and
-// InvokeModelWithResponseStream. Checks auth and the body, picks the fault, accounts the prompt cache, answers in the
-// caller's dialect, or answers the error as that API does; each request ends in one log line (stand-in.ts writes it).
+// InvokeModelWithResponseStream. Checks auth and the body, takes a script's step or picks the fault, accounts the
+// prompt cache, answers in the caller's dialect, or answers the error as that API does; each request ends in one log
+// line (stand-in.ts writes it).
 // Thinking signatures are checked here, after the body: they need the secret of this stand-in's start.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { rateLimitHeaders, sendMessage, streamMessage, type AnswerHeaders, type 
 import { composeReply } from './reply.ts';
 import { directivesOf } from './reply-text.ts';
 import { bodyOf, headerFault, parseBody, type RequestRoute } from './request.ts';
+import type { ModelCall, ScriptBook, ScriptStep } from './script.ts';
 import { SseWriter, type StreamWriter } from './stream.ts';
 import { promptTokens } from './tokens.ts';
 import type { ThinkingSigner } from './thinking.ts';
@@ -32,6 +34,8 @@ export interface ServeContext {
   open: OpenAnswers;
   /** Signs the thinking it writes and checks the thinking sent back, with a secret made at this start. */
   signer: ThinkingSigner;
+  /** The tests' scripts, and the log of model calls. */
+  script: ScriptBook;
 }
 
 /** How one request ended: the status answered, the fault it met, and its log line. */
@@ -47,6 +51,10 @@ interface Exchange {
   res: ServerResponse;
   requestId: string;
   fault?: Fault | undefined;
+  /** The model call's record, once the request was valid; its status is set when the answer ends. */
+  call?: ModelCall;
+  /** The script's step that answers it, if one does. */
+  step?: ScriptStep | undefined;
 }
 
 /** The answers being written, so that stopping the stand-in can drop them as a stopped server would. */
@@ -79,14 +87,16 @@ export async function respond(req: IncomingMessage, res: ServerResponse, route: 
   // Bedrock's request ids are UUIDs; Anthropic's are `req_01...`.
   const exchange: Exchange = { req, res, requestId: typeof route === 'object' ? randomUUID() : newId('req') };
   const started = `${req.method ?? 'GET'} ${req.url ?? '/'}`;
-  const faultNote = (): string => (exchange.fault ? ` fault=${exchange.fault.kind}` : '');
+  const faultNote = (): string => (exchange.fault ? ` fault=${exchange.fault.kind}` : '') + (exchange.call?.script ? ` script=${exchange.call.script}` : '');
   try {
     const line = typeof route === 'object' ? await serveBedrock(exchange, route, context) : await serveAnthropic(exchange, route, context);
+    if (exchange.call) exchange.call.status = 200;
     return { status: 200, fault: exchange.fault, line: `${started} 200 ${line}${faultNote()}` };
   } catch (error) {
     const expected = error instanceof ClaudeApiError || error instanceof BedrockApiError;
     if (!expected) context.log.error(`${started} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     const apiError = sendFailure(exchange, route, error);
+    if (exchange.call) exchange.call.status = apiError.status;
     return { status: apiError.status, fault: exchange.fault, line: `${started} ${apiError.status} ${apiError.errorType}: ${apiError.message}${faultNote()}` };
   }
 }
@@ -113,7 +123,7 @@ async function serveAnthropic(exchange: Exchange, route: Exclude<RequestRoute, B
   if (route === 'count_tokens') return countTokens(exchange, body);
   const request = validateMessageRequest(body);
   context.signer.checkSignatures(request);
-  exchange.fault = faultFor(req, request, context.faults);
+  await scriptOrFault(exchange, request, 'anthropic', context);
   return answer(exchange, request, anthropic, context);
 }
 
@@ -134,8 +144,16 @@ async function serveBedrock(exchange: Exchange, route: BedrockRoute, context: Se
   checkModelId(route.modelId);
   const request = validateMessageRequest(anthropicBodyOf(parseBody(text), route));
   context.signer.checkSignatures(request);
-  exchange.fault = faultFor(req, request, context.faults);
+  await scriptOrFault(exchange, request, 'bedrock', context);
   return `bedrock ${await answer(exchange, request, bedrock, context)}`;
+}
+
+/** A script's step decides the call's fault when one applies; else the header, the directive or the queue does. */
+async function scriptOrFault(exchange: Exchange, request: MessageRequest, api: ModelCall['api'], context: ServeContext): Promise<void> {
+  const { step, call } = await context.script.answer(request, api);
+  exchange.call = call;
+  exchange.step = step;
+  exchange.fault = step ? (step.fault === undefined ? undefined : parseFault(step.fault)) : faultFor(exchange.req, request, context.faults);
 }
 
 /** Header first, then the message's directive, then the queue: a per-request fault leaves the queue alone. */
@@ -157,14 +175,18 @@ const bedrock: Dialect = { writer: (res, signal, requestId) => new BedrockStream
 
 /** The reply to a valid request (or the error its fault stands for), streamed or whole; resolves with its log line. */
 async function answer(exchange: Exchange, request: MessageRequest, dialect: Dialect, context: ServeContext): Promise<string> {
-  const { res, requestId, fault } = exchange;
+  const { res, requestId, fault, step } = exchange;
   const early = fault && faultError(fault);
   if (early) throw early;
-  const plan: ReplyPlan = { request, reply: composeReply(request, context.signer), usage: context.cache.account(request), fault, requestId };
+  const plan: ReplyPlan = {
+    request, reply: composeReply(request, context.signer, step), usage: context.cache.account(request), fault, requestId,
+    ...(step?.afterDeltas === undefined ? {} : { faultAfterDeltas: step.afterDeltas }),
+  };
+  const pacing: Pacing = { tokensPerSecond: step?.tokensPerSecond ?? context.pacing.tokensPerSecond, firstTokenDelayMs: step?.firstTokenDelayMs ?? context.pacing.firstTokenDelayMs };
   context.log.debug(`answering ${request.stream ? 'a stream' : 'a message'} of ${plan.reply.blocks.length} blocks, ${plan.reply.outputTokens} tokens for ${requestId}`);
   const outcome: Outcome = await context.open.track(res, (signal) => (request.stream
-    ? streamMessage(dialect.writer(res, signal, requestId), plan, context.pacing, signal)
-    : sendMessage(res, plan, context.pacing, signal, dialect.headers)));
+    ? streamMessage(dialect.writer(res, signal, requestId), plan, pacing, signal)
+    : sendMessage(res, plan, pacing, signal, dialect.headers)));
   const { usage } = plan;
   return `model=${request.model} stream=${request.stream} in=${usage.inputTokens} out=${outcome.outputTokens} cache_read=${usage.cacheReadInputTokens} cache_write=${usage.cacheCreationInputTokens}${outcome.completed ? '' : ' incomplete'}`;
 }

@@ -1,6 +1,7 @@
 // The offline stand-in for Anthropic's Claude API and for Claude on Amazon Bedrock, as a sandbox service: one route
 // that serves `<prefix>/v1/...` and `<prefix>/model/{id}/invoke[-with-response-stream]` (request.ts), answers each
 // request (serve.ts), logs one line a request and keeps counts for tests; stopping it drops the answers still open.
+// Tests script its answers (script.ts), through `script` or the sandbox's admin route.
 // Each start makes its own thinking-signature secret: thinking signed by an earlier start is refused (thinking.ts).
 import type { Route } from '../aws/http.ts';
 import type { ServiceInstance } from '../aws/service.ts';
@@ -9,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { createPromptCache } from './cache.ts';
 import { FaultQueue, type FaultKind } from './faults.ts';
 import { routeOf } from './request.ts';
+import { ScriptBook, type ClaudeScript, type TurnLookup } from './script.ts';
 import { OpenAnswers, respond, type ServeContext, type Served } from './serve.ts';
 import { ThinkingSigner } from './thinking.ts';
 
@@ -24,6 +26,8 @@ export interface ClaudeStandInOptions {
   iamPrincipals?: readonly IamPrincipal[];
   /** Where the stand-in is mounted (the sandbox's `/claude/`): other paths are left to the next route. Default: any path. */
   pathPrefix?: string;
+  /** Which turns in flight a request answers, for scripts per user or conversation; without it only scriptNext works. */
+  turns?: TurnLookup;
 }
 
 export interface ClaudeStandInStats {
@@ -40,6 +44,8 @@ export interface ClaudeStandIn extends ServiceInstance {
   readonly routes: readonly [Route];
   /** Faults for the next requests, queued by the test process. */
   readonly faults: FaultQueue;
+  /** Scripted answers for the next calls or one user's or conversation's, and the log of calls received. */
+  readonly script: ClaudeScript;
   stats(): ClaudeStandInStats;
   /** Drops the connections of open answers (no `message_stop`), as a stopped server would, and resolves when done. */
   stop(): Promise<void>;
@@ -56,7 +62,7 @@ export function startClaudeStandIn(options: ClaudeStandInOptions): ClaudeStandIn
     options.log.info(served.line);
     return true;
   };
-  return { routes: [route], faults: context.faults, stats: () => structuredClone(counts), stop: () => context.open.dropAll() };
+  return { routes: [route], faults: context.faults, script: context.script, stats: () => structuredClone(counts), stop: () => context.open.dropAll() };
 }
 
 function serveContext(options: ClaudeStandInOptions): ServeContext {
@@ -68,6 +74,7 @@ function serveContext(options: ClaudeStandInOptions): ServeContext {
     iamPrincipals: options.iamPrincipals ?? [],
     open: new OpenAnswers(),
     signer: new ThinkingSigner(),
+    script: new ScriptBook(options.turns, options.log),
   };
 }
 

@@ -161,6 +161,17 @@ export class UserPool {
   /** True for a token of a session ended by a global sign-out or RevokeToken: the AppSync emulator refuses it. */
   readonly isRevoked = (claims: JWTPayload): boolean => this.ctx.tokens.isRevoked(claims);
 
+  /** True for a token issued before `expireTokens` of its user: AppSync and the real-time endpoint treat it as expired. */
+  readonly isExpired = (claims: JWTPayload): boolean => this.ctx.tokens.isExpiredEarly(claims);
+
+  /** Expires the id and access tokens issued to the user with `sub` until now (not the refresh tokens); false if no such user. */
+  expireTokens(sub: string): boolean {
+    if (!this.ctx.users.all().some((user) => user.sub === sub)) return false;
+    this.ctx.tokens.expireIssued(sub);
+    this.ctx.log.info(`${this.poolId}: the tokens issued so far to ${sub} expire now`);
+    return true;
+  }
+
   /** Creates a user for a seed script: confirmed with a permanent password unless `permanent` is false. */
   async adminCreateUser(seed: SeedUser): Promise<Record<string, unknown>> {
     const attributes = Object.entries(seed.attributes ?? {}).map(([Name, Value]) => ({ Name, Value }));

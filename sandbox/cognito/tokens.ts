@@ -1,5 +1,6 @@
 // Tokens as Cognito issues them ("Understanding user pool JSON web tokens"): RS256 id and access JWTs,
-// opaque refresh tokens, and revocation by GlobalSignOut and RevokeToken.
+// opaque refresh tokens, and revocation by GlobalSignOut and RevokeToken. Tests can also expire a user's id and access
+// tokens early (sandbox/admin/), which Cognito has no call for: the sandbox's own addition.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { notAuthorized } from './errors.ts';
@@ -39,6 +40,8 @@ export class TokenService {
   /** By the SHA-256 of the token, so the state file can hold them without the tokens. */
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   private readonly revokedOrigins = new Set<string>();
+  /** By sub: id and access tokens issued before this time (epoch seconds) read as expired. */
+  private readonly expiredBefore = new Map<string, number>();
 
   constructor(
     private readonly key: SigningKey,
@@ -48,7 +51,8 @@ export class TokenService {
 
   /** Signs id and access tokens; a new sign-in (no `origin`) also gets a refresh token. */
   async issue(user: UserRecord, client: ClientSettings, origin?: { originJti: string; authTime: number }): Promise<AuthenticationResult> {
-    const iat = Math.floor(this.now() / 1000);
+    // After an early expiry in this second, a new token is dated the next second, so that it is after the cut.
+    const iat = Math.max(Math.floor(this.now() / 1000), this.expiredBefore.get(user.sub) ?? 0);
     const originJti = origin?.originJti ?? randomUUID();
     const authTime = origin?.authTime ?? iat;
     const common = { sub: user.sub, iss: this.issuer, origin_jti: originJti, event_id: randomUUID(), auth_time: authTime, iat };
@@ -105,12 +109,28 @@ export class TokenService {
     }
     if (payload.token_use !== 'access' || typeof payload.username !== 'string') throw notAuthorized('Invalid Access Token');
     if (this.isRevoked(payload)) throw notAuthorized('Access Token has been revoked');
+    if (this.isExpiredEarly(payload)) throw notAuthorized('Access Token has expired');
     return payload as JWTPayload & { username: string };
   }
 
   /** True for a token of a session ended by GlobalSignOut, AdminUserGlobalSignOut or RevokeToken. */
   isRevoked(claims: JWTPayload): boolean {
     return typeof claims.origin_jti === 'string' && this.revokedOrigins.has(claims.origin_jti);
+  }
+
+  /**
+   * The user's id and access tokens issued until now read as expired from now on; refresh tokens still work, and the
+   * tokens they give are new. Tokens carry seconds, so the cut is the next second and tokens issued later are dated at
+   * least that.
+   */
+  expireIssued(sub: string): void {
+    this.expiredBefore.set(sub, Math.floor(this.now() / 1000) + 1);
+  }
+
+  /** True for a token issued before its user's tokens were expired early (expireIssued). */
+  isExpiredEarly(claims: JWTPayload): boolean {
+    const cut = typeof claims.sub === 'string' ? this.expiredBefore.get(claims.sub) : undefined;
+    return cut !== undefined && typeof claims.iat === 'number' && claims.iat < cut;
   }
 
   /** Ends every session of a user. */

@@ -1,5 +1,6 @@
 // The one banner `npm start` prints once the sandbox answers: every URL and id a front end needs, and how to use them.
 import { isAbsolute, join, relative } from 'node:path';
+import { ADMIN_PATH } from '../admin/service.ts';
 import type { SandboxUrls } from '../sandbox.ts';
 
 export const READY_MARK = 'Sandbox ready in';
@@ -53,6 +54,8 @@ export function bannerText(input: BannerInput, cwd = process.cwd()): string {
     row('Outputs', outputs),
     more(`web app: import outputs from '${isAbsolute(outputs) ? outputs : `./${outputs}`}'; const c = parseAmplifyConfig(outputs);`),
     more(`Amplify.configure({ ...c, Auth: { Cognito: { ...c.Auth!.Cognito!, userPoolEndpoint: '${urls.cognito}' } } });`),
+    row('Test kit', `POST ${urls.base}${ADMIN_PATH}<action> from this machine, with the secret of this start`),
+    more(`(custom.sandbox.admin_secret in ${outputs}) in the x-sandbox-admin-secret header`),
     '',
     '  Watching resolvers/ and functions/ for edits. Ctrl-C to stop.',
     '',

@@ -15,6 +15,9 @@ export interface SandboxCustomOutputs {
   realtime_wss_url: string;
   playground_url: string;
   certificate_path: string;
+  /** The test kit's route (`POST <admin_url><action>`) and this start's secret for it; only in the sandbox's own file. */
+  admin_url?: string;
+  admin_secret?: string;
 }
 
 /** The `auth` and `data` sections this file writes, in the names and shapes of Amplify's outputs (version 1). */
@@ -93,7 +96,8 @@ export function outputsOf(source: OutputsSource): SandboxOutputs {
   return outputs;
 }
 
-export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, certificatePath: string): SandboxOutputs {
+/** `admin`: the test kit's route and secret, for tests in another process (sandbox/admin/); the file is the sandbox's own, git-ignored. */
+export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, certificatePath: string, admin?: { url: string; secret: string }): SandboxOutputs {
   const pool = apiUserPool(template);
   const client = pool?.clients[0];
   const api = template.api;
@@ -110,6 +114,7 @@ export function amplifyOutputs(template: SandboxTemplate, urls: SandboxUrls, cer
         realtime_wss_url: urls.realtimeWss,
         playground_url: `${urls.base}/`,
         certificate_path: certificatePath,
+        ...(admin ? { admin_url: admin.url, admin_secret: admin.secret } : {}),
       },
     },
   });

@@ -4,6 +4,7 @@ import { CodeLoadError } from '../appsync/runtime/module.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
 import { JavaMissingError } from '../dynamodb-local/launch.ts';
 import { consoleSink, createLogger } from '../log.ts';
+import { ADMIN_PATH } from '../admin/service.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import type { StartOptions } from './args.ts';
 import { bannerText, shownPath } from './banner.ts';
@@ -72,7 +73,7 @@ async function prepareSignIn(sandbox: Sandbox, options: StartOptions, stackName:
   const pool = model ? sandbox.userPools.get(model.poolId) : undefined;
   if (!model || !pool) throw new Error(`${stackName} has no Cognito user pool`);
   const demoUser = await ensureDemoUser(pool, demoPassword(userPoolSettingsFromTemplate(model.properties, []).passwordPolicy));
-  writeOutputs(options.outputs, amplifyOutputs(sandbox.template, sandbox.urls, sandbox.certificatePath));
+  writeOutputs(options.outputs, amplifyOutputs(sandbox.template, sandbox.urls, sandbox.certificatePath, { url: `${sandbox.urls.base}${ADMIN_PATH}`, secret: sandbox.adminSecret }));
   return { userPoolId: pool.poolId, clientId: model.clients[0]?.clientId ?? '', demoUser };
 }
 

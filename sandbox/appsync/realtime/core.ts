@@ -22,7 +22,12 @@ export interface Transport {
   headers: Record<string, string> | null;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
+  /** Ends the socket without a close frame, as a network cut does. */
+  drop(): void;
 }
+
+/** Picks callers by their identity (a Cognito user's `sub` and token claims): whose connections a test ends. */
+export type CallerTest = (caller: Caller) => boolean;
 
 interface Entry { connection: RealtimeConnection; id: string; subscription: ActiveSubscription }
 
@@ -88,6 +93,25 @@ export class RealtimeHub {
     this.connections.delete(connection);
   }
 
+  /**
+   * Ends now, as their token's expiry would, the connections whose token `test` picks and the subscriptions started
+   * with such a token (a test's expireTokens, sandbox/admin/).
+   */
+  expireWhere(test: CallerTest): { connections: number; subscriptions: number } {
+    const ended = { connections: 0, subscriptions: 0 };
+    for (const connection of [...this.connections]) {
+      const { connections, subscriptions } = connection.expireWhere(test);
+      ended.connections += connections;
+      ended.subscriptions += subscriptions;
+    }
+    return ended;
+  }
+
+  /** Drops the connections whose caller `test` picks, as a network cut would: no close frame; clients reconnect. */
+  dropWhere(test: CallerTest): number {
+    return [...this.connections].filter((connection) => connection.dropIf(test)).length;
+  }
+
   /** Closes every connection (sandbox shutdown). */
   close(): void {
     for (const connection of [...this.connections]) connection.shutdown(1001, 'sandbox stopping');
@@ -105,6 +129,8 @@ export class RealtimeConnection {
   private connectionExpiry: (() => void) | null = null;
   /** Cancels the timers set for when a subscription's own token (its start message's) expires, by id. */
   private readonly expiries = new Map<string, () => void>();
+  /** The callers of the subscriptions started with a token of their own, by id. */
+  private readonly ownCallers = new Map<string, Caller>();
   private keepAlive: NodeJS.Timeout | null = null;
   private queue: Promise<void> = Promise.resolve();
   private open = true;
@@ -212,6 +238,7 @@ export class RealtimeConnection {
     // A start message's own token bounds its subscription; without one, the connection's token does.
     const expiry = authorization ? whenExpired(caller, () => this.expireSubscription(id)) : null;
     if (expiry) this.expiries.set(id, expiry);
+    if (authorization) this.ownCallers.set(id, caller);
     this.send({ type: MessageType.StartAck, id });
     this.hub.options.log.info(`subscription ${prepared.subscription.fieldName} started (${caller.mode})`);
   }
@@ -232,6 +259,7 @@ export class RealtimeConnection {
     this.subscriptions.delete(id);
     this.expiries.get(id)?.();
     this.expiries.delete(id);
+    this.ownCallers.delete(id);
     this.hub.remove(this, id, fieldName);
     if (error) this.refuse(id, error);
     else this.send({ type: MessageType.Complete, id });
@@ -245,9 +273,32 @@ export class RealtimeConnection {
     this.connectionExpiry?.();
     for (const cancel of this.expiries.values()) cancel();
     this.expiries.clear();
+    this.ownCallers.clear();
     for (const [id, fieldName] of this.subscriptions) this.hub.remove(this, id, fieldName);
     this.subscriptions.clear();
     this.hub.dropped(this);
+  }
+
+  /** Expires now what `test` picks: the whole connection if its own token, else the subscriptions started with one. */
+  expireWhere(test: CallerTest): { connections: number; subscriptions: number } {
+    if (!this.open) return { connections: 0, subscriptions: 0 };
+    if (this.caller && test(this.caller)) {
+      const subscriptions = this.subscriptions.size;
+      this.expire();
+      return { connections: 1, subscriptions };
+    }
+    const picked = [...this.ownCallers].filter(([, caller]) => test(caller)).map(([id]) => id);
+    for (const id of picked) this.expireSubscription(id);
+    return { connections: 0, subscriptions: picked.length };
+  }
+
+  /** Drops the socket if `test` picks the connection's caller; true when it did. */
+  dropIf(test: CallerTest): boolean {
+    if (!this.open || !this.caller || !test(this.caller)) return false;
+    this.hub.options.log.info(`real-time connection ${this.number} dropped (a test cut it)`);
+    this.transport.drop();
+    this.closed();
+    return true;
   }
 
   shutdown(code: number, reason: string): void {

@@ -40,6 +40,7 @@ export function attachRealtime(server: Server, hub: RealtimeHub): { close(): voi
         headers: handshakeHeaders(req),
         send: (message) => ws.send(JSON.stringify(message)),
         close: (code, reason) => ws.close(code, reason),
+        drop: () => ws.terminate(),
       });
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         void connection.receive(isBinary ? data.toString('utf8') : data.toString('utf8'));
