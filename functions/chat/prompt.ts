@@ -14,6 +14,11 @@ export interface PromptInput {
   history: readonly HistoryMessage[];
   /** The files read for the history's attachments (functions/chat/attachments.ts); none read when absent. */
   attachments?: AttachmentFiles;
+  /**
+   * The user's opaque id for the API's `metadata.user_id` (Anthropic uses it to detect abuse; the user's Cognito sub
+   * is a UUID, no name or email). Anthropic's API only: Bedrock's request body has no metadata.
+   */
+  userId?: string;
 }
 
 export type ReplyRequest = Omit<MessageCreateParamsStreaming, 'stream'>;
@@ -56,5 +61,5 @@ export function buildPrompt(input: PromptInput): ReplyRequest {
   if (file) file.cache_control = EPHEMERAL;
   const messages: MessageParam[] = turns.map((turn) => ({ role: turn.role, content: turn.blocks }));
   const system = input.systemPrompt ? [{ type: 'text' as const, text: input.systemPrompt, cache_control: EPHEMERAL }] : undefined;
-  return { model: input.model, max_tokens: input.maxTokens, messages, ...(system ? { system } : {}) };
+  return { model: input.model, max_tokens: input.maxTokens, messages, ...(system ? { system } : {}), ...(input.userId ? { metadata: { user_id: input.userId } } : {}) };
 }

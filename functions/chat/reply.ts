@@ -181,7 +181,10 @@ export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<Rep
       promptEstimate = history.reduce((sum, message) => sum + estimateTokens(message.content), estimateTokens(conversation.systemPrompt ?? ''));
       // No more output than the turn reserved of the day's quota, so a reply can't cross it by more (resolvers/quota.ts).
       const maxTokens = Math.min(config.maxTokens, claimed.reservation?.outputTokens ?? config.maxTokens);
-      const request = buildPrompt({ model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history, attachments: files });
+      const request = buildPrompt({
+        model: conversation.model ?? config.modelId, maxTokens, systemPrompt: conversation.systemPrompt, history, attachments: files,
+        ...(config.claude.provider === 'anthropic' ? { userId: event.owner } : {}),
+      });
       // A resumed reply: the client tools' results go out as TOOL_RESULT events, then the reply's own turns so far.
       if (event.resume) {
         answerClientCalls(transcript, claimed.toolResults, publish);

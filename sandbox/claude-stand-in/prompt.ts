@@ -37,6 +37,8 @@ export interface MessageRequest {
   messages: PromptMessage[];
   thinking: ThinkingSetting;
   toolChoice: ToolChoiceSetting;
+  /** `metadata.user_id`: the caller's opaque id for its end user (the chat function sends the user's Cognito sub). */
+  userId?: string;
 }
 
 /** Every block in the order the prompt cache sees them: tools, then system, then messages. */

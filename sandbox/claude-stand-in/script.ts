@@ -194,7 +194,7 @@ export class ScriptBook implements ClaudeScript {
   async answer(request: MessageRequest, api: ModelCall['api']): Promise<{ step: ScriptStep | undefined; call: ModelCall }> {
     const at = new Date().toISOString();
     const text = lastUserText(request.messages);
-    const targeted = await this.targeted(text);
+    const targeted = await this.targeted(text, request.userId);
     const fromNext = targeted?.step === undefined ? this.next.take() : undefined;
     const step = targeted?.step ?? fromNext;
     const call: ModelCall = {
@@ -220,13 +220,16 @@ export class ScriptBook implements ClaudeScript {
 
   /**
    * The step of the user's or conversation's script this call is for, when some script of the kind has steps left.
-   * Two turns in flight answering the same text for different scripts can't be told apart: neither script answers.
+   * Turns in flight are matched by the text they answer and, when the request says it (metadata.user_id), its user:
+   * two turns of the same user answering the same text for different conversations' scripts can't be told apart, and
+   * then neither script answers.
    */
-  private async targeted(text: string): Promise<{ source: ScriptSource; step: ScriptStep | undefined; owner: TurnOwner | null } | undefined> {
+  private async targeted(text: string, userId: string | undefined): Promise<{ source: ScriptSource; step: ScriptStep | undefined; owner: TurnOwner | null } | undefined> {
     if (this.lookup === undefined || (this.byUser.size === 0 && this.byConversation.size === 0)) return undefined;
     let owners: TurnOwner[];
     try {
-      owners = await this.lookup(text);
+      // The request's metadata.user_id (the chat function sends the user's sub) narrows the turns to that user's.
+      owners = (await this.lookup(text)).filter((each) => userId === undefined || each.sub === userId);
     } catch (error) {
       this.log.warn(`could not tell whose turn a model call is for: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

@@ -68,6 +68,19 @@ function stopSequencesOf(value: unknown): string[] {
  * `countTokens` checks a /v1/messages/count_tokens body, which has no `max_tokens`.
  * Thinking signatures are checked apart (`ThinkingSigner.checkSignatures`): they need the stand-in's secret.
  */
+/** `metadata`: an object whose one field, `user_id`, is a string of at most 256 characters or null (the API's rule). */
+function userIdOf(metadata: unknown): string | undefined {
+  if (metadata === undefined || metadata === null) return undefined;
+  if (!isObject(metadata)) throw invalid('metadata: Input should be a valid dictionary or object to extract fields from');
+  const extra = Object.keys(metadata).find((key) => key !== 'user_id');
+  if (extra !== undefined) throw invalid(`metadata.${extra}: Extra inputs are not permitted`);
+  const id = metadata.user_id;
+  if (id === undefined || id === null) return undefined;
+  if (typeof id !== 'string') throw invalid('metadata.user_id: Input should be a valid string');
+  if (id.length > 256) throw invalid('metadata.user_id: String should have at most 256 characters');
+  return id;
+}
+
 export function validateMessageRequest(body: unknown, { countTokens = false } = {}): MessageRequest {
   if (!isObject(body)) throw invalid('Request body must be a JSON object');
   if (body.model === undefined) throw invalid('model: Field required');
@@ -77,6 +90,7 @@ export function validateMessageRequest(body: unknown, { countTokens = false } = 
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalid('stream: Input should be a valid boolean');
   const system = body.system === undefined || body.system === null ? [] : contentOf(body.system, 'system', ['text'], 'system');
   const toolChoice = toolChoiceOf(body.tool_choice);
+  const userId = userIdOf(body.metadata);
   const request: MessageRequest = {
     model: body.model,
     maxTokens,
@@ -87,6 +101,7 @@ export function validateMessageRequest(body: unknown, { countTokens = false } = 
     messages,
     thinking: thinkingOf(body.thinking, countTokens ? undefined : maxTokens, toolChoice),
     toolChoice,
+    ...(userId === undefined ? {} : { userId }),
   };
   checkToolPairs(messages);
   checkThinkingTurn(request);

@@ -115,6 +115,15 @@ describe('Claude scripted from a test', () => {
     expect((await stored(bo, bos.conversationId, bos.replyId)).content).toMatch(/^You wrote: "Bo asks"\./);
     expect(p.sandbox.script.calls.filter((call) => call.text === 'Ana asks')).toEqual([expect.objectContaining({ script: 'user', owner: { sub: ana.sub, conversationId: anas.conversationId } })]);
   });
+
+  it('tells two users\' turns with the same text apart by the user id the chat function sends (metadata.user_id)', async () => {
+    p.sandbox.script.scriptFor({ sub: bo.sub }, [{ text: 'Only for Bo.' }]);
+
+    const [anas, bos] = await Promise.all([turn(ana, 'Same words'), turn(bo, 'Same words')]);
+
+    expect((await stored(bo, bos.conversationId, bos.replyId)).content).toBe('Only for Bo.');
+    expect((await stored(ana, anas.conversationId, anas.replyId)).content).toMatch(/^You wrote: "Same words"\./);
+  });
 });
 
 describe('the admin route', () => {

@@ -32,6 +32,9 @@ describe('request validation in the stand-in', () => {
     ['with five cache breakpoints', { ...VALID, messages: [{ role: 'user', content: Array.from({ length: 5 }, (_, i) => ({ type: 'text', text: `part ${i}`, cache_control: BREAKPOINT })) }] }, 'A maximum of 4 blocks with cache_control may be provided. Found 5.'],
     ['with a cache_control of another type', { ...VALID, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'persistent' } }] }, "system.0.cache_control.type: Input should be 'ephemeral'"],
     ['with a non-boolean stream', { ...VALID, stream: 'yes' }, 'stream: Input should be a valid boolean'],
+    ['with a metadata field other than user_id', { ...VALID, metadata: { user_id: 'u', email: 'a@b.c' } }, 'metadata.email: Extra inputs are not permitted'],
+    ['with a user_id that is not a string', { ...VALID, metadata: { user_id: 7 } }, 'metadata.user_id: Input should be a valid string'],
+    ['with a user_id over 256 characters', { ...VALID, metadata: { user_id: 'u'.repeat(257) } }, 'metadata.user_id: String should have at most 256 characters'],
   ])('rejects a request %s', async (_name, body, message) => {
     // Act
     const error = await rejectionOf(body);
