@@ -27,6 +27,8 @@ import { revokeToken } from './operations/revokeToken.ts';
 import { ChallengeSessions } from './sessions.ts';
 import { DEFAULT_AUTH_FLOWS, DEFAULT_PASSWORD_POLICY, type ClientSettings, type PoolSettings, type UserPoolOptions } from './settings.ts';
 import { signUp } from './operations/signUp.ts';
+import { completeSignIn } from './signIn.ts';
+import type { AuthenticationResult } from './tokens.ts';
 import { readPoolState, PoolStateWriter } from './state-file.ts';
 import type { Operation, PoolContext } from './state.ts';
 import { TokenService } from './tokens.ts';
@@ -180,6 +182,21 @@ export class UserPool {
     if (seed.permanent !== false) await this.call('AdminSetUserPassword', { Username: username, Password: seed.password, Permanent: true });
     for (const group of seed.groups ?? []) this.adminAddUserToGroup(username, group);
     return userType(this.ctx.users.require(username));
+  }
+
+  /**
+   * Tokens for a user as a sign-in through the app client would issue them (id, access and refresh), without the
+   * password round trip: the test kit's createUser (sandbox/public.ts), whose users need tokens, not a sign-in test.
+   * Refused as a sign-in would be: an unknown, disabled, unconfirmed or temporary-password user.
+   */
+  async adminIssueTokens(username: string, clientId: string | undefined = this.clientIds[0]): Promise<AuthenticationResult> {
+    const client = clientId === undefined ? undefined : this.ctx.settings.clients.get(clientId);
+    if (!client) throw new CognitoError('ResourceNotFoundException', `User pool client ${clientId ?? '(none)'} does not exist.`);
+    const user = this.ctx.users.require(username);
+    const signedIn = await completeSignIn(this.ctx, user, client);
+    const result = signedIn.AuthenticationResult as AuthenticationResult | undefined;
+    if (!result) throw new CognitoError('NotAuthorizedException', `${username} must set a new password before signing in.`);
+    return result;
   }
 
   adminAddUserToGroup(username: string, group: string): void {

@@ -1,7 +1,6 @@
 // The product's sandbox for end-to-end tests: infra/'s dev stage synthesized into a temp folder and
 // served on port 0, with helpers that act as a front end would.
 import { randomUUID } from 'node:crypto';
-import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,22 +34,19 @@ export async function startProduct(options: Partial<SandboxOptions> = {}): Promi
 
 export interface User { email: string; sub: string; accessToken: string; idToken: string }
 
-/** A user created by the admin API and signed in with SRP by amazon-cognito-identity-js, as a front end does. */
+/**
+ * A confirmed user with the tokens a sign-in through the app client gives (the pool's adminIssueTokens, as the test
+ * kit's createUser: sandbox/public.ts). Signing in with SRP is what first-chat.test.ts, the browser tests and
+ * test/integration/sandbox/cognito/ test; in pure JavaScript it costs about a second of CPU a user, which every other
+ * file would pay for nothing.
+ */
 export async function user(sandbox: Sandbox, email: string, password = 'Passw0rd!'): Promise<User> {
   const [pool] = [...sandbox.userPools.values()];
   if (!pool) throw new Error('the product template has no user pool');
   await pool.adminCreateUser({ username: email, password, attributes: { email, email_verified: 'true' } });
-  const userPool = new CognitoUserPool({ UserPoolId: pool.poolId, ClientId: pool.clientIds[0] ?? '', endpoint: sandbox.urls.cognito });
-  const cognitoUser = new CognitoUser({ Username: email, Pool: userPool });
-  const session = await new Promise<CognitoUserSession>((resolve, reject) => {
-    cognitoUser.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
-      onSuccess: resolve,
-      onFailure: reject,
-      newPasswordRequired: () => reject(new Error('new password required')),
-    });
-  });
-  const accessToken = session.getAccessToken().getJwtToken();
-  return { email, sub: String(session.getAccessToken().decodePayload().sub), accessToken, idToken: session.getIdToken().getJwtToken() };
+  const tokens = await pool.adminIssueTokens(email);
+  const { sub } = JSON.parse(Buffer.from(tokens.AccessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
+  return { email, sub, accessToken: tokens.AccessToken, idToken: tokens.IdToken };
 }
 
 export function api(sandbox: Sandbox, who: User) {
