@@ -30,6 +30,26 @@ describe('the user pool for admins and resets', () => {
     expect(served.pool.storedUsers()[0]?.credentials.srp.verifier).toMatch(/^[0-9a-f]+$/);
   });
 
+  it('issues a confirmed user the tokens a sign-in gives, whose refresh token refreshes (the test kit\'s createUser)', async () => {
+    await served.pool.adminCreateUser({ username: 'kit@example.com', password: 'Secret123', groups: ['testers'] });
+
+    const issued = await served.pool.adminIssueTokens('kit@example.com');
+    const refreshed = await served.call('InitiateAuth', { ClientId: CLIENT_ID, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: issued.RefreshToken } });
+
+    expect(claims(issued.AccessToken)).toMatchObject({ token_use: 'access', client_id: CLIENT_ID, 'cognito:groups': ['testers'] });
+    expect(claims(issued.IdToken)).toMatchObject({ token_use: 'id', aud: CLIENT_ID, sub: claims(issued.AccessToken)['sub'] });
+    expect(refreshed.status).toBe(200);
+    expect(claims(tokensOf(refreshed.body).AccessToken)['sub']).toBe(claims(issued.AccessToken)['sub']);
+  });
+
+  it('refuses to issue tokens to a user a sign-in would refuse, and for an unknown app client', async () => {
+    await served.pool.adminCreateUser({ username: 'temp@example.com', password: 'Secret123', permanent: false });
+
+    await expect(served.pool.adminIssueTokens('temp@example.com')).rejects.toThrow('must set a new password');
+    await expect(served.pool.adminIssueTokens('nobody@example.com')).rejects.toMatchObject({ errorType: 'UserNotFoundException' });
+    await expect(served.pool.adminIssueTokens('kit@example.com', 'no-such-client')).rejects.toMatchObject({ errorType: 'ResourceNotFoundException' });
+  });
+
   it('seeds a confirmed user whose groups appear in both tokens', async () => {
     await served.pool.adminCreateUser({ username: 'lead@example.com', password: 'Secret123', groups: ['admins'] });
 
