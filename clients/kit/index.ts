@@ -1,8 +1,9 @@
 // The client kit: the reply contract (reply.ts), AppSync's real-time protocol (realtime.ts), and the chat operations
 // (operations.ts: typed documents generated from documents/*.graphql; conversations.ts) for any front end,
 // framework-free: browsers and Node 20+ (ESM, no DOM types). auth.ts turns Amplify's or amazon-cognito-identity-js's
-// sign-in into the token source the clients take; attachments.ts uploads a file to S3; markdown.ts reads a reply's
+// sign-in into the token source the clients take, and amplify.ts brands the documents for Amplify's client.graphql; attachments.ts uploads a file to S3; markdown.ts reads a reply's
 // Markdown into plain data a front end builds its elements from.
+export { amplifyMutation, amplifyQuery, amplifySubscription, type AmplifyMutation, type AmplifyQuery, type AmplifySubscription } from './amplify.ts';
 export { AttachmentUploadError, type NamedBlob } from './attachments.ts';
 export { amplifyTokenSource, cognitoUserTokenSource, TokenSourceError, type CognitoSessionLike, type CognitoUserLike, type FetchAuthSession } from './auth.ts';
 export { BlockList, TEXT_SEPARATOR, textOf, type BlockInput, type CitationInput } from './blocks.ts';

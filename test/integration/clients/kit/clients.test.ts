@@ -13,7 +13,7 @@ import { Amplify } from 'aws-amplify';
 import { generateClient, type Client, type GraphQLQuery } from 'aws-amplify/api';
 import { fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import {
-  amplifyTokenSource, ChatApi, cognitoUserTokenSource, GetMessageDocument, graphqlClient, ListConversationsDocument, TokenSourceError,
+  amplifyQuery, amplifyTokenSource, ChatApi, cognitoUserTokenSource, GetMessageDocument, graphqlClient, ListConversationsDocument, TokenSourceError,
   type GetMessageQuery, type GetMessageQueryVariables, type ListConversationsQuery, type Message, type TokenSource,
 } from '../../../../clients/kit/index.ts';
 import { startProduct, user, type Product, type User } from '../../../e2e/product.ts';
@@ -123,11 +123,16 @@ describe('the typed documents in other clients', () => {
       query: amplifyDocument(GetMessageDocument), variables: { conversationId: sent.conversationId, id: sent.id } satisfies GetMessageQueryVariables,
     });
     const conversations = await client.graphql<GraphQLQuery<ListConversationsQuery>>({ query: amplifyDocument(ListConversationsDocument), variables: { limit: 10 } });
+    // The kit's branded strings: Amplify infers the variables and the result, no type parameter, no cast.
+    const branded = await client.graphql({ query: amplifyQuery(GetMessageDocument), variables: { conversationId: sent.conversationId, id: sent.id } });
+    const brandedContent: string | undefined = branded.data.getMessage?.content;
     await signOut();
 
     // Assert
     expect(message.errors).toBeUndefined();
     expect(message.data.getMessage).toEqual(sent);
+    expect(branded.data.getMessage).toEqual(sent);
+    expect(brandedContent).toBe(sent.content);
     expect(conversations.data.listConversations.items.map((c) => c.title)).toEqual(expect.arrayContaining(['amplify', 'apollo']));
     expect(conversations.data.listConversations).toEqual(await api.listConversations({ limit: 10 }));
   });
