@@ -10,7 +10,7 @@ const STREAMS = 20;
 const TOKENS = 300;
 const TOKENS_PER_SECOND = 200;
 
-interface Stream { subscriber: TimedSubscriber; replyId: string }
+export interface Stream { subscriber: TimedSubscriber; replyId: string }
 
 async function concurrent(rig: Rig, count: number, tokens: number, label: string): Promise<Stream[]> {
   // Users are signed in one at a time: 20 SRP sign-ins at once can fail on a loaded machine, and are not measured.
@@ -25,7 +25,7 @@ async function concurrent(rig: Rig, count: number, tokens: number, label: string
 }
 
 /** Each model delta's lag: from its write at the stand-in to the first received event whose text covers it. */
-function lagsOf(stream: Stream, model: ModelStream): number[] {
+export function lagsOf(stream: Stream, model: ModelStream): number[] {
   const received = deltasOf(stream.subscriber.received, stream.replyId);
   let end = 0;
   return model.deltas.map((delta) => {
@@ -35,12 +35,16 @@ function lagsOf(stream: Stream, model: ModelStream): number[] {
   });
 }
 
-interface LagRun { lags: number[]; modelDeltas: number; unmatchedStreams: number }
+export interface LagRun { lags: number[]; modelDeltas: number; unmatchedStreams: number }
 
 async function lagRun(rig: Rig, count: number): Promise<LagRun> {
   const before = rig.claude.streams.length;
   const streams = await concurrent(rig, count, TOKENS, `lag${count}`);
-  const models = rig.claude.streams.slice(before);
+  return lagsOfStreams(streams, rig.claude.streams.slice(before));
+}
+
+/** The lags of streams that have ended, each matched to the model stream whose text it received. */
+export function lagsOfStreams(streams: readonly Stream[], models: readonly ModelStream[]): LagRun {
   const all: number[] = [];
   let unmatchedStreams = 0;
   for (const stream of streams) {
@@ -53,7 +57,7 @@ async function lagRun(rig: Rig, count: number): Promise<LagRun> {
   return { lags: all.filter((lag) => !Number.isNaN(lag)), modelDeltas: all.length, unmatchedStreams };
 }
 
-const summary = (run: LagRun): Record<string, number> => ({
+export const summary = (run: LagRun): Record<string, number> => ({
   modelDeltas: run.modelDeltas, unmatchedStreams: run.unmatchedStreams, missing: run.modelDeltas - run.lags.length,
   p50: round(percentile(run.lags, 50)), p90: round(percentile(run.lags, 90)), p99: round(percentile(run.lags, 99)), max: round(percentile(run.lags, 100)),
 });

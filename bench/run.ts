@@ -13,12 +13,13 @@ import { unmeasured, tableText, writeResults, type Bench, type BenchContext, typ
 import { startRig, type Rig } from './rig.ts';
 import { now, round } from './stats.ts';
 import { thinkingPublishes } from './thinking-publishes.ts';
+import { thinkingRelayLag } from './thinking-relay-lag.ts';
 import { toolLoop } from './tool-loop.ts';
 import { writes } from './writes.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const BENCHES: Bench[] = [publishes, thinkingPublishes, writes, relayLag, firstToken, toolLoop, bundle, boot, queryThroughput, fanout];
+const BENCHES: Bench[] = [publishes, thinkingPublishes, writes, relayLag, thinkingRelayLag, firstToken, toolLoop, bundle, boot, queryThroughput, fanout];
 const LIMIT_MS = 120_000;
 
 let args;
