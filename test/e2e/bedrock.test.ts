@@ -74,6 +74,36 @@ describe('the product on Claude on Bedrock', () => {
     expect(p.logs.records.filter((r) => /invoke-with-response-stream 200 bedrock/.test(r.message)).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it('sends an uploaded image and a cited document to Bedrock: the reply names both and its citation streams and is stored', async () => {
+    // Arrange
+    const { urls } = p.sandbox;
+    const chat = new ChatApi(graphqlClient({ url: urls.graphql, token: () => ana.accessToken }).request);
+    const realtime = new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ana.accessToken });
+    const created = await chat.createConversation();
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const NOTE = 'Rivers carry water to the sea.';
+    const image = await chat.uploadAttachment(created.id, new File([PNG], 'dot.png', { type: 'image/png' }));
+    const note = await chat.uploadAttachment(created.id, new File([NOTE], 'rivers.txt', { type: 'text/plain' }));
+    let latest: ReplyState | undefined;
+    const feed = new ConversationFeed({ realtime, api: chat, conversationId: created.id, onReply: (state) => (latest = state) });
+    await feed.ready;
+
+    // Act
+    const turn = await chat.sendMessage(created.id, 'What do these say?', undefined, { attachmentIds: [image.id, note.id], citations: true });
+    latest = feed.follow(turn.reply);
+    await until(() => latest?.final === true, 'the end of the reply', 30_000);
+    const stored = await chat.getMessage(created.id, turn.reply.id);
+    feed.close();
+    realtime.close();
+
+    // Assert
+    expect(latest).toMatchObject({ status: 'COMPLETE', text: stored?.content, seq: stored?.seq });
+    expect(latest?.text).toContain(`[image image/png ${PNG.length} bytes]`);
+    expect(latest?.text).toContain(`[document text/plain ${NOTE.length} bytes]`);
+    expect(latest?.blocks.flatMap((block) => block.citations ?? [])).toEqual([expect.objectContaining({ citedText: NOTE, documentTitle: 'rivers.txt' })]);
+    expect(latest?.blocks).toEqual(stored?.blocks);
+  }, 60_000);
+
   it('bundles the Bedrock SDK into the chat function only when the provider is bedrock', () => {
     const bundleOf = (cdkOut: string): string => {
       const assets = readdirSync(cdkOut).filter((name) => name.startsWith('asset.'));
