@@ -3,12 +3,12 @@
 // starts the product's API on port 0 with no AWS account, and gives what a test needs: the endpoints, Amplify's
 // outputs, users with tokens, Claude scripted per test (sandbox.script) and state for UI tests (sandbox.admin).
 // Nothing else of the sandbox is exported: its modules may change shape, this one keeps its names.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PATH, type SandboxAdmin } from './admin/service.ts';
 import type { UsageSetting } from './admin/usage.ts';
+import { createTestUser, type CreatedUser } from './admin/users.ts';
 import type { ClaudeScript, ModelCall, ScriptStep, ScriptTarget } from './claude-stand-in/script.ts';
 import { consoleSink, createLogger, type LogLevel } from './log.ts';
 import { startSandbox as startServices, type Sandbox } from './sandbox.ts';
@@ -37,14 +37,7 @@ export interface StartSandboxOptions {
 }
 
 /** A confirmed user, signed in: the tokens a sign-in through the app client gives. */
-export interface TestUser {
-  email: string;
-  password: string;
-  sub: string;
-  idToken: string;
-  accessToken: string;
-  refreshToken: string;
-}
+export type TestUser = CreatedUser;
 
 export interface RunningSandbox {
   urls: { graphql: string; realtime: string; cognito: string; base: string };
@@ -88,13 +81,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     outputs: amplifyOutputs(sandbox.template, urls, sandbox.certificatePath, { url: `${urls.base}${ADMIN_PATH}`, secret: sandbox.adminSecret }),
     createUser: async (user = {}) => {
       if (!pool) throw new Error('the template has no user pool for its API');
-      const email = user.email ?? `user-${randomBytes(6).toString('hex')}@example.com`;
-      // Upper and lower case, a digit and a symbol: any password policy of up to 16 characters takes it.
-      const password = user.password ?? `Aa1!${randomBytes(9).toString('base64url')}`;
-      await pool.adminCreateUser({ username: email, password, attributes: { email, email_verified: 'true' } });
-      const tokens = await pool.adminIssueTokens(email);
-      const { sub } = JSON.parse(Buffer.from(tokens.AccessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string };
-      return { email, password, sub, idToken: tokens.IdToken, accessToken: tokens.AccessToken, refreshToken: tokens.RefreshToken ?? '' };
+      return createTestUser(pool, user);
     },
     script: sandbox.script,
     admin: sandbox.admin,

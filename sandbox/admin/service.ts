@@ -4,6 +4,7 @@
 // Nothing here exists on AWS: it is the sandbox's own addition.
 import type { Route } from '../aws/http.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../aws/http.ts';
+import { AwsServiceError } from '../aws/json-protocol.ts';
 import type { ServiceInstance } from '../aws/service.ts';
 import type { RealtimeHub } from '../appsync/realtime/core.ts';
 import { ScriptError, type ClaudeScript, type ScriptStep, type ScriptTarget } from '../claude-stand-in/script.ts';
@@ -12,6 +13,7 @@ import type { Logger } from '../log.ts';
 import { adminRefusal } from './access.ts';
 import { AdminError, requireTable, type KitTable } from './table.ts';
 import { setUsage, type UsageSetting } from './usage.ts';
+import { createTestUser, type CreatedUser } from './users.ts';
 
 export const ADMIN_PATH = '/_sandbox/admin/';
 
@@ -79,9 +81,21 @@ function stateHelpers(options: AdminOptions): SandboxAdmin {
   };
 }
 
+/**
+ * `create-user` (`{ email?, password?, poolId? }`): a test in another process gets its users as sandbox/public.ts's
+ * createUser makes them (users.ts). The pool is the only one, or the one `poolId` names.
+ */
+async function createUser(pools: readonly UserPool[], body: Record<string, unknown>): Promise<CreatedUser> {
+  const { email, password, poolId } = body;
+  const pool = poolId === undefined && pools.length === 1 ? pools[0] : pools.find((p) => p.poolId === poolId);
+  if (!pool) throw new AdminError(poolId === undefined ? 'ValidationError' : 'NotFound', `give the user pool's id as poolId, one of ${pools.map((p) => p.poolId).join(', ') || '(none)'}`, poolId === undefined ? 400 : 404);
+  if ((email !== undefined && typeof email !== 'string') || (password !== undefined && typeof password !== 'string')) throw new AdminError('ValidationError', 'email and password, when given, are strings', 400);
+  return createTestUser(pool, { ...(email === undefined ? {} : { email }), ...(password === undefined ? {} : { password }) });
+}
+
 type Action = (body: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
-function actions(admin: SandboxAdmin, script: ClaudeScript): Record<string, Action> {
+function actions(admin: SandboxAdmin, script: ClaudeScript, pools: readonly UserPool[]): Record<string, Action> {
   return {
     script: ({ steps, sub, conversationId }) => {
       if (sub === undefined && conversationId === undefined) script.scriptNext(steps as ScriptStep[]);
@@ -99,6 +113,7 @@ function actions(admin: SandboxAdmin, script: ClaudeScript): Record<string, Acti
     },
     'expire-tokens': ({ sub }) => admin.expireTokens(sub as string),
     'drop-sockets': ({ sub }) => admin.dropSockets(sub as string),
+    'create-user': async (body) => ({ ...(await createUser(pools, body)) }),
   };
 }
 
@@ -111,6 +126,8 @@ function jsonBody(text: string): Record<string, unknown> {
 
 function failure(error: unknown): { status: number; errorType: string; message: string } | undefined {
   if (error instanceof AdminError) return { status: error.status, errorType: error.errorType, message: error.message };
+  // Cognito's own refusals of a create-user (UsernameExistsException, InvalidPasswordException), as its API says them.
+  if (error instanceof AwsServiceError) return { status: error.status, errorType: error.errorType, message: error.message };
   if (error instanceof ScriptError) return { status: 400, errorType: error.errorType, message: error.message };
   if (error instanceof SyntaxError) return { status: 400, errorType: 'ValidationError', message: `the body is not JSON: ${error.message}` };
   if (error instanceof BodyTooLargeError) return { status: 413, errorType: 'ValidationError', message: `the body is over ${MAX_BODY_BYTES} bytes` };
@@ -120,7 +137,7 @@ function failure(error: unknown): { status: number; errorType: string; message: 
 export function startAdmin(options: AdminOptions): AdminService {
   const admin = stateHelpers(options);
   const script = options.script ?? realClaudeScript();
-  const byName = actions(admin, script);
+  const byName = actions(admin, script, options.userPools);
   const route: Route = async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
     if (!path.startsWith(ADMIN_PATH)) return false;
