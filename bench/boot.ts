@@ -46,11 +46,14 @@ async function bootOnce(dir: string): Promise<{ seconds: number; output: string 
 }
 
 /** One boot that must have taken its template the way the case says (the banner names it), else the figure is wrong. */
-async function bootExpecting(dir: string, synth: RegExp): Promise<number> {
-  const { seconds, output } = await bootOnce(dir);
-  if (!synth.test(output)) throw new Error(`expected the banner to say ${synth}: ${output.slice(-300)}`);
-  return seconds;
+async function bootExpecting(dir: string, synth: RegExp): Promise<{ seconds: number; output: string }> {
+  const booted = await bootOnce(dir);
+  if (!synth.test(booted.output)) throw new Error(`expected the banner to say ${synth}: ${booted.output.slice(-300)}`);
+  return booted;
 }
+
+/** The synth's own share of a cold boot, as the banner gives it: the part no change to the sandbox can shorten. */
+const synthMs = (output: string): number => Number(/synthesized in (\d+) ms/.exec(output)?.[1] ?? Number.NaN);
 
 const runsText = (runs: number[]): string => runs.map((v) => round(v, 2)).join(', ');
 
@@ -60,20 +63,23 @@ export const boot: Bench = {
   goal: `<= ${LIMIT_S} s`,
   async run(context): Promise<Row[]> {
     const cold: number[] = [];
+    const coldSynthMs: number[] = [];
     const warm: number[] = [];
     for (let pair = 1; pair <= RUNS; pair += 1) {
       const dir = mkdtempSync(join(tmpdir(), 'bench-boot-'));
       try {
         context.progress(`pair ${pair}/${RUNS}: npm start cold (empty state dir and cdk.out: synth), then warm (same dirs: synth cache)`);
-        cold.push(await bootExpecting(dir, /Sandbox ready in .*synthesized in \d+ ms/));
-        warm.push(await bootExpecting(dir, /Sandbox ready in .*template from the cache/));
+        const coldBoot = await bootExpecting(dir, /Sandbox ready in .*synthesized in \d+ ms/);
+        cold.push(coldBoot.seconds);
+        coldSynthMs.push(synthMs(coldBoot.output));
+        warm.push((await bootExpecting(dir, /Sandbox ready in .*template from the cache/)).seconds);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     }
     return [
       { bench: 'boot', metric: 'sandbox boot, npm start to ready, warm (template from the synth cache)', value: `${round(median(warm), 2)} s (runs ${runsText(warm)})`, goal: this.goal, meets: median(warm) <= LIMIT_S, details: { runsS: warm.map((v) => round(v, 2)) } },
-      { bench: 'boot', metric: 'sandbox boot, npm start to ready, cold (synth cache empty: synth)', value: `${round(median(cold), 2)} s (runs ${runsText(cold)})`, goal: this.goal, meets: median(cold) <= LIMIT_S, details: { runsS: cold.map((v) => round(v, 2)) } },
+      { bench: 'boot', metric: 'sandbox boot, npm start to ready, cold (synth cache empty: synth)', value: `${round(median(cold), 2)} s (runs ${runsText(cold)})`, goal: this.goal, meets: median(cold) <= LIMIT_S, details: { runsS: cold.map((v) => round(v, 2)), synthMs: coldSynthMs } },
     ];
   },
 };

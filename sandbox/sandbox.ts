@@ -18,7 +18,7 @@ import type { ClaudeScript } from './claude-stand-in/script.ts';
 import { startClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-in.ts';
 import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
-import { sandboxCredentials } from './dynamodb-local/launch.ts';
+import { sandboxCredentials, stopLaunched, type DynamoDbLocal } from './dynamodb-local/launch.ts';
 import { startDynamoDb } from './dynamodb-local/service.ts';
 import { invokeRoute } from './lambda/invoke-route.ts';
 import { LambdaService } from './lambda/runtime.ts';
@@ -54,6 +54,14 @@ export interface SandboxOptions {
    * of its own (DynamoDB Local keeps one set of tables per key) and deletes its tables when it stops. Not with persist.
    */
   dynamodb?: { endpoint: string };
+  /**
+   * A DynamoDB Local the caller has launched or is launching (launchDynamoDbLocal's promise, in memory, or with
+   * persist under `<stateDir>/dynamodb`), to use instead of launching one here: `npm start` launches it before its
+   * synth and module loading (sandbox/start.ts), so Java's start (1-2 s before it answers) runs alongside them. From
+   * this call on the sandbox owns it: it stops it when it stops, or when this start fails, and a failed launch fails
+   * the start with the launch's own error (JavaMissingError when Java is missing). Not with `dynamodb`.
+   */
+  dynamodbLocal?: Promise<DynamoDbLocal>;
 }
 
 export interface SandboxUrls {
@@ -98,7 +106,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const stateDir = options.stateDir ?? '.sandbox';
   const parts = new Parts(log);
+  // Stopped last, after the DynamoDB service: from here on the handed-over DynamoDB Local is the sandbox's.
+  const launched = options.dynamodbLocal ? parts.add(options.dynamodbLocal, stopLaunched) : undefined;
+  // Awaited when the tables are created; a launch failing before then must not be an unhandled rejection meanwhile.
+  launched?.catch(() => undefined);
   try {
+    if (launched && options.dynamodb) throw new Error('dynamodbLocal and dynamodb both name a DynamoDB Local: give one');
     const server = parts.add(await startFrontServer({ port: options.port ?? 0, host, tlsDir: join(stateDir, 'tls'), log }), (started) => started.close());
     const urls = sandboxUrls(host, server.port, options.anthropicApiKey === undefined);
     const template = loadTemplate({ cdkOut: options.cdkOut, stackName: options.stackName, graphqlUrl: urls.graphql, realtimeUrl: urls.realtime });
@@ -108,7 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const accessKeyId = options.dynamodb ? `sandbox${randomBytes(8).toString('hex')}` : sandboxCredentials.credentials.accessKeyId;
     const dynamodb = parts.service(await startDynamoDb({
       tables: template.tables, persist: options.persist ?? false, dbPath: join(stateDir, 'dynamodb'), ttlSweepIntervalMs: options.ttlSweepIntervalMs ?? 10_000, log: log.child('dynamodb'),
-      ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}),
+      ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}), ...(launched ? { launched } : {}),
     }));
     const iam = sandboxPrincipal(template.accountId, accessKeyId);
     // The product's table, which the test kit reads (whose turn a model call is) and writes (a day's usage).

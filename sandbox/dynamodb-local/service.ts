@@ -21,6 +21,12 @@ export interface DynamoDbOptions {
    * without seeing each other's tables. The tables are deleted when the service stops.
    */
   shared?: { endpoint: string; accessKeyId: string };
+  /**
+   * A DynamoDB Local launched by the caller (with this service's persist and dbPath), maybe still starting, to use
+   * instead of launching one: `npm start` launches it first thing so Java starts alongside the synth and the module
+   * loading (sandbox/start.ts). The caller stops it; this service creates its tables in it as in one it launched.
+   */
+  launched?: Promise<DynamoDbLocal>;
 }
 
 export interface DynamoDbService extends ServiceInstance {
@@ -31,10 +37,12 @@ export interface DynamoDbService extends ServiceInstance {
 }
 
 export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbService> {
-  const { shared } = options;
+  const { shared, launched } = options;
   const local: Pick<DynamoDbLocal, 'endpoint' | 'stop'> = shared
     ? { endpoint: shared.endpoint, stop: () => Promise.resolve() }
-    : await launchDynamoDbLocal({ inMemory: !options.persist, dbPath: options.dbPath, log: options.log });
+    : launched
+      ? { endpoint: (await launched).endpoint, stop: () => Promise.resolve() }
+      : await launchDynamoDbLocal({ inMemory: !options.persist, dbPath: options.dbPath, log: options.log });
   const client = dynamoDbClient(local.endpoint, shared?.accessKeyId);
   const created: Awaited<ReturnType<typeof createTables>> = [];
   // Tables this sandbox made in a shared DynamoDB Local go with it; a launched one takes them along when it stops.

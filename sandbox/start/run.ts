@@ -2,7 +2,7 @@
 // banner, live reload, and a clean stop on Ctrl-C or SIGTERM. Failures end in one clear message and exit 1.
 import { CodeLoadError } from '../appsync/runtime/module.ts';
 import { userPoolSettingsFromTemplate } from '../cognito/pool.ts';
-import { JavaMissingError } from '../dynamodb-local/launch.ts';
+import { JavaMissingError, stopLaunched, type DynamoDbLocal } from '../dynamodb-local/launch.ts';
 import { consoleSink, createLogger } from '../log.ts';
 import { ADMIN_PATH } from '../admin/service.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
@@ -57,12 +57,12 @@ function onStopSignals(stop: () => void): { readonly stopping: boolean } {
   return state;
 }
 
-function bootSandbox(options: StartOptions, stackName: string): Promise<Sandbox> {
+function bootSandbox(options: StartOptions, stackName: string, dynamodbLocal: Promise<DynamoDbLocal> | undefined): Promise<Sandbox> {
   say(`• starting DynamoDB Local, Cognito, Lambda and AppSync on ${options.port === 0 ? 'a free port' : `port ${options.port}`}…`);
   const apiKey = process.env.ANTHROPIC_API_KEY;
   return startSandbox({
     cdkOut: options.cdkOut, stackName, port: options.port, stateDir: options.stateDir, persist: options.persist,
-    logSink: consoleSink(), ...(apiKey ? { anthropicApiKey: apiKey } : {}),
+    logSink: consoleSink(), ...(apiKey ? { anthropicApiKey: apiKey } : {}), ...(dynamodbLocal ? { dynamodbLocal } : {}),
   });
 }
 
@@ -77,14 +77,25 @@ async function prepareSignIn(sandbox: Sandbox, options: StartOptions, stackName:
   return { userPoolId: pool.poolId, clientId: model.clients[0]?.clientId ?? '', demoUser };
 }
 
-/** Runs until a signal stops it (exit 0) or the start fails (exit 1). */
-export async function runStart(options: StartOptions): Promise<void> {
+/**
+ * Runs until a signal stops it (exit 0) or the start fails (exit 1). `dynamodbLocal`: DynamoDB Local launched by the
+ * caller (sandbox/start.ts), stopped here until the sandbox takes it over.
+ */
+export async function runStart(options: StartOptions, dynamodbLocal?: Promise<DynamoDbLocal>): Promise<void> {
   let sandbox: Sandbox | null = null;
   let reloader: CodeReloader | null = null;
+  // Until startSandbox is called, DynamoDB Local is this function's to stop; from then on the sandbox's.
+  let unowned = dynamodbLocal;
+  const stopUnowned = async (): Promise<void> => {
+    const launching = unowned;
+    unowned = undefined;
+    if (launching) await stopLaunched(launching);
+  };
   const shutdown = async (): Promise<void> => {
     try {
       reloader?.close();
       await reloader?.idle();
+      await stopUnowned();
       await sandbox?.stop();
     } catch (error) {
       fail(`stopping failed: ${error instanceof Error ? error.message : String(error)}`, 1);
@@ -102,7 +113,8 @@ export async function runStart(options: StartOptions): Promise<void> {
       onSynth: () => say(`• synthesizing infra/ (dev) into ${shownPath(options.cdkOut)}…`),
     });
     if (signals.stopping) return shutdown();
-    sandbox = await bootSandbox(options, synth.stackName);
+    unowned = undefined;
+    sandbox = await bootSandbox(options, synth.stackName, dynamodbLocal);
     if (signals.stopping) return shutdown();
     const signIn = await prepareSignIn(sandbox, options, synth.stackName);
     reloader = new CodeReloader({ root: REPO_ROOT, cdkOut: options.cdkOut, stateDir: options.stateDir, stackName: synth.stackName, sandbox, print: (line) => say(line) });
@@ -120,6 +132,7 @@ export async function runStart(options: StartOptions): Promise<void> {
       persist: options.persist ? options.stateDir : null,
     }));
   } catch (error) {
+    await stopUnowned();
     await sandbox?.stop();
     fail(failureMessage(error, options), 1);
   }
