@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { synthesize } from '../../infra/app.ts';
-import { ChatApi, ConversationFeed, graphqlClient, RealtimeClient, type ReplyState } from '../../clients/kit/index.ts';
+import { ConversationFeed, type ReplyState } from '../../clients/kit/index.ts';
 import { until } from '../support/until.ts';
 import type { RawClient } from '../integration/sandbox/ws-client.ts';
-import { api, conversation, ended, events, GET_MESSAGE, send, startProduct, subscribe, user, type Product, type User } from './product.ts';
+import { api, conversation, ended, events, GET_MESSAGE, kitFor, send, startProduct, subscribe, user, type Product, type User } from './product.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'product-bedrock-'));
 let p: Product;
@@ -49,9 +49,7 @@ describe('the product on Claude on Bedrock', () => {
 
   it('streams thinking and a server tool\'s call and result from Bedrock, stored equal to what streamed', async () => {
     // Arrange: the kit follows the reply, as a front end would.
-    const { urls } = p.sandbox;
-    const chat = new ChatApi(graphqlClient({ url: urls.graphql, token: () => ana.accessToken }).request);
-    const realtime = new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ana.accessToken });
+    const { api: chat, realtime } = kitFor(p.sandbox, ana);
     const created = await chat.createConversation({ thinkingBudgetTokens: 1024 });
     let latest: ReplyState | undefined;
     const feed = new ConversationFeed({ realtime, api: chat, conversationId: created.id, onReply: (state) => (latest = state) });
@@ -76,9 +74,7 @@ describe('the product on Claude on Bedrock', () => {
 
   it('sends an uploaded image and a cited document to Bedrock: the reply names both and its citation streams and is stored', async () => {
     // Arrange
-    const { urls } = p.sandbox;
-    const chat = new ChatApi(graphqlClient({ url: urls.graphql, token: () => ana.accessToken }).request);
-    const realtime = new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ana.accessToken });
+    const { api: chat, realtime } = kitFor(p.sandbox, ana);
     const created = await chat.createConversation();
     const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
     const NOTE = 'Rivers carry water to the sea.';

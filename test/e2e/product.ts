@@ -9,6 +9,7 @@ import { memorySink } from '../../sandbox/log.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sandbox.ts';
 import { RawClient, type Frame } from '../integration/sandbox/ws-client.ts';
 import { graphql, iamGraphql, type GraphqlAnswer } from '../integration/sandbox/start.ts';
+import { ChatApi, graphqlClient, RealtimeClient, type RealtimeClientOptions } from '../../clients/kit/index.ts';
 import { sharedDynamoDb } from '../support/sandbox-options.ts';
 
 export interface Product {
@@ -54,6 +55,16 @@ export function api(sandbox: Sandbox, who: User) {
 }
 
 export { iamGraphql };
+
+/** The client kit as a front end builds it for `who`: the chat operations and one real-time client (options added). */
+export function kitFor(sandbox: Sandbox, who: Pick<User, 'accessToken'>, options: Partial<RealtimeClientOptions> = {}): { api: ChatApi; realtime: RealtimeClient } {
+  const { urls } = sandbox;
+  const token = (): string => who.accessToken;
+  return {
+    api: new ChatApi(graphqlClient({ url: urls.graphql, token }).request),
+    realtime: new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token, ...options }),
+  };
+}
 
 export const CREATE_CONVERSATION = 'mutation C($input: CreateConversationInput) { createConversation(input: $input) { id title model createdAt updatedAt messageCount } }';
 export const SEND = `mutation S($input: SendMessageInput!) { sendMessage(input: $input) {

@@ -3,8 +3,8 @@
 // ids with citations on, and the feed follows the reply of the Claude stand-in, which names each file it was sent and
 // cites the document. S3's refusal of a file bigger than declared comes back as the kit's error.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AttachmentUploadError, ChatApi, ConversationFeed, GraphqlError, graphqlClient, RealtimeClient, type ReplyState, type Turn } from '../../../../clients/kit/index.ts';
-import { startProduct, user, type Product, type User } from '../../../e2e/product.ts';
+import { AttachmentUploadError, ChatApi, ConversationFeed, GraphqlError, graphqlClient, type RealtimeClient, type ReplyState, type Turn } from '../../../../clients/kit/index.ts';
+import { kitFor, startProduct, user, type Product, type User } from '../../../e2e/product.ts';
 import { until } from '../../../support/until.ts';
 
 /** A 1x1 PNG. */
@@ -23,13 +23,7 @@ afterAll(async () => {
   await p?.stop();
 }, 90_000);
 
-function kit(): { api: ChatApi; realtime: RealtimeClient } {
-  const { urls } = p.sandbox;
-  return {
-    api: new ChatApi(graphqlClient({ url: urls.graphql, token: () => uma.accessToken }).request),
-    realtime: new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => uma.accessToken }),
-  };
-}
+const kit = (): { api: ChatApi; realtime: RealtimeClient } => kitFor(p.sandbox, uma);
 
 const png = (): File => new File([PNG], 'dot.png', { type: 'image/png' });
 const note = (): File => new File([NOTE], 'penguins.txt', { type: 'text/plain' });

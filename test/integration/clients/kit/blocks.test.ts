@@ -2,8 +2,8 @@
 // reply followed by the feed through its pause and its resumption, and thinking on a conversation that asked for it.
 // The assembled state ends equal to the stored message.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatApi, ConversationFeed, graphqlClient, RealtimeClient, type ReplyState } from '../../../../clients/kit/index.ts';
-import { startProduct, user, type Product, type User } from '../../../e2e/product.ts';
+import { ConversationFeed, type ChatApi, type RealtimeClient, type ReplyState } from '../../../../clients/kit/index.ts';
+import { kitFor, startProduct, user, type Product, type User } from '../../../e2e/product.ts';
 import { until } from '../../../support/until.ts';
 
 let p: Product;
@@ -18,13 +18,7 @@ afterAll(async () => {
   await p?.stop();
 }, 90_000);
 
-function kit(): { api: ChatApi; realtime: RealtimeClient } {
-  const { urls } = p.sandbox;
-  return {
-    api: new ChatApi(graphqlClient({ url: urls.graphql, token: () => ivy.accessToken }).request),
-    realtime: new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ivy.accessToken }),
-  };
-}
+const kit = (): { api: ChatApi; realtime: RealtimeClient } => kitFor(p.sandbox, ivy);
 
 describe('the kit with content blocks', () => {
   it('follows a reply through a client tool\'s call, answered with submitToolResult, to the stored end', async () => {

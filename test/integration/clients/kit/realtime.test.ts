@@ -2,8 +2,8 @@
 // mid-reply (the sandbox's real-time hub closes every socket), the client reconnecting and subscribing again, and the
 // assembled text equal to the stored message's content in the end.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatApi, ConversationFeed, graphqlClient, RealtimeClient, type ConnectionStatus, type ReplyState } from '../../../../clients/kit/index.ts';
-import { startProduct, user, type Product, type User } from '../../../e2e/product.ts';
+import { ConversationFeed, RealtimeClient, type ChatApi, type ConnectionStatus, type ReplyState } from '../../../../clients/kit/index.ts';
+import { kitFor, startProduct, user, type Product, type User } from '../../../e2e/product.ts';
 import { until } from '../../../support/until.ts';
 
 let p: Product;
@@ -19,12 +19,7 @@ afterAll(async () => {
   await p?.stop();
 }, 90_000);
 
-function kit(statuses: ConnectionStatus[] = []): { api: ChatApi; realtime: RealtimeClient } {
-  const { urls } = p.sandbox;
-  const api = new ChatApi(graphqlClient({ url: urls.graphql, token: () => ivy.accessToken }).request);
-  const realtime = new RealtimeClient({ graphqlUrl: urls.graphql, realtimeUrl: urls.realtime, token: () => ivy.accessToken, backoff: { initialMs: 50, maxMs: 400 }, onStatus: (s) => statuses.push(s) });
-  return { api, realtime };
-}
+const kit = (statuses: ConnectionStatus[] = []): { api: ChatApi; realtime: RealtimeClient } => kitFor(p.sandbox, ivy, { backoff: { initialMs: 50, maxMs: 400 }, onStatus: (s) => statuses.push(s) });
 
 describe('the kit\'s real-time client and reply assembler', () => {
   it('follows a reply across a cut connection and ends with the stored text, nothing lost or shown twice', async () => {
