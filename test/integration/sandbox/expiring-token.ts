@@ -7,10 +7,12 @@ import type { Sandbox } from '../../../sandbox/sandbox.ts';
 export interface ExpiringUser { accessToken: string; sub: string; expiresAt: number }
 
 /**
- * Signs `email` in (USER_PASSWORD_AUTH) with a pool whose clock runs the template's access-token validity, less
- * `seconds`, behind: the access token verifies against the sandbox's pool and expires `seconds` from now.
+ * A second pool with the sandbox's pool's id, signing key and app clients, whose clock runs the template's access-token
+ * validity, less `seconds`, behind: its tokens verify against the sandbox's pool and expire `seconds` from now.
+ * `stateFile`: a copy of the sandbox's kept users and sessions for it to start from (it writes there, never over the
+ * sandbox's own file).
  */
-export async function expiringUser(sandbox: Sandbox, stateDir: string, email: string, seconds: number): Promise<ExpiringUser> {
+export function backdatedPool(sandbox: Sandbox, stateDir: string, seconds: number, name: string, stateFile?: string): { pool: UserPool; clientId: string } {
   const [model] = sandbox.template.userPools;
   const [served] = [...sandbox.userPools.values()];
   if (!model || !served) throw new Error('the template has no user pool');
@@ -23,13 +25,20 @@ export async function expiringUser(sandbox: Sandbox, stateDir: string, email: st
     region: served.region,
     issuerBase: served.issuer.slice(0, -served.poolId.length - 1),
     keyFile: join(stateDir, 'cognito-keys.json'),
-    log: sandbox.log.child('expiring-pool'),
+    ...(stateFile === undefined ? {} : { stateFile }),
+    log: sandbox.log.child(name),
     now: () => Date.now() - validityMs + seconds * 1000,
   });
+  return { pool, clientId: client?.clientId ?? '' };
+}
+
+/** Signs `email` in (USER_PASSWORD_AUTH) with a backdated pool: its access token expires `seconds` from now. */
+export async function expiringUser(sandbox: Sandbox, stateDir: string, email: string, seconds: number): Promise<ExpiringUser> {
+  const { pool, clientId } = backdatedPool(sandbox, stateDir, seconds, 'expiring-pool');
   const password = 'Passw0rd!';
   await pool.adminCreateUser({ username: email, password, attributes: { email, email_verified: 'true' } });
   const answer = await pool.handle('AWSCognitoIdentityProviderService.InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH', ClientId: client?.clientId ?? '', AuthParameters: { USERNAME: email, PASSWORD: password },
+    AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: password },
   });
   const result = (answer.body as { AuthenticationResult?: { AccessToken: string } }).AuthenticationResult;
   if (!result) throw new Error(`sign-in failed: ${JSON.stringify(answer.body)}`);

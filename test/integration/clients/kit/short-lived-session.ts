@@ -6,8 +6,8 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CognitoAccessToken, CognitoIdToken, CognitoRefreshToken, CognitoUserSession, type CognitoUser, type ICognitoUserSessionData } from 'amazon-cognito-identity-js';
-import { UserPool, userPoolSettingsFromTemplate } from '../../../../sandbox/cognito/pool.ts';
 import type { Sandbox } from '../../../../sandbox/sandbox.ts';
+import { backdatedPool } from '../../sandbox/expiring-token.ts';
 
 export interface ShortLivedSession { accessToken: string; expiresAt: number }
 
@@ -17,28 +17,15 @@ export interface ShortLivedSession { accessToken: string; expiresAt: number }
  * tokens' issue time, which the set-back clock put in the past.
  */
 export async function shortenSession(sandbox: Sandbox, stateDir: string, user: CognitoUser, seconds: number): Promise<ShortLivedSession> {
-  const [model] = sandbox.template.userPools;
   const [served] = [...sandbox.userPools.values()];
   const refreshToken = user.getSignInUserSession()?.getRefreshToken().getToken();
-  if (!model || !served || !refreshToken) throw new Error('shortenSession needs the product\'s user pool and a signed-in user');
-  const settings = userPoolSettingsFromTemplate(model.properties, model.clients);
-  const [client] = settings.clients;
-  const validityMs = (client?.accessTokenValidityMinutes ?? 60) * 60_000;
+  if (!served || !refreshToken) throw new Error('shortenSession needs the product\'s user pool and a signed-in user');
   // A copy: the pool below writes its own state, and must not write over the sandbox's.
   const stateFile = join(stateDir, 'short-lived-pool.json');
   copyFileSync(join(stateDir, 'cognito', `${served.poolId}.json`), stateFile);
-  const pool = new UserPool({
-    ...settings,
-    poolId: served.poolId,
-    region: served.region,
-    issuerBase: served.issuer.slice(0, -served.poolId.length - 1),
-    keyFile: join(stateDir, 'cognito-keys.json'),
-    stateFile,
-    log: sandbox.log.child('short-lived-pool'),
-    now: () => Date.now() - validityMs + seconds * 1000,
-  });
+  const { pool, clientId } = backdatedPool(sandbox, stateDir, seconds, 'short-lived-pool', stateFile);
   const answer = await pool.handle('AWSCognitoIdentityProviderService.InitiateAuth', {
-    AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: client?.clientId ?? '', AuthParameters: { REFRESH_TOKEN: refreshToken },
+    AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: refreshToken },
   });
   const result = (answer.body as { AuthenticationResult?: { AccessToken: string; IdToken: string } }).AuthenticationResult;
   if (!result) throw new Error(`refresh in the copy of the pool failed: ${JSON.stringify(answer.body)}`);
