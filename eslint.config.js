@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'coverage/', 'cdk.out/', '.sandbox/', 'test/fixtures/**/*.js'] },
+  { ignores: ['node_modules/', 'coverage/', 'cdk.out/', '.sandbox/', '.bench/', 'test/fixtures/**/*.js'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

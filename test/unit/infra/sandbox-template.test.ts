@@ -1,23 +1,26 @@
-// The synthesized dev stage, functions and resolvers bundled, loads in the sandbox as `npm start` loads it.
+// The synthesized dev stage, functions and resolvers bundled, loads in the sandbox as `npm start` loads it. The
+// template is the one this run's global setup synthesized with infra/'s `synthesize` (test/support/product-template.ts),
+// which every end-to-end test also serves: synthesized here only when this file runs on its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { synthesize } from '../../../infra/app.ts';
 import { RESOLVERS } from '../../../infra/resolver-list.ts';
 import { loadTemplate } from '../../../sandbox/template/load.ts';
 import type { SandboxTemplate } from '../../../sandbox/template/model.ts';
+import { productTemplate } from '../../support/product-template.ts';
 
+let dir: string;
 let outdir: string;
 let stackName: string;
 
-beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), 'chat-infra-sandbox-'));
-  stackName = synthesize(outdir, 'dev');
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chat-infra-sandbox-'));
+  ({ cdkOut: outdir, stackName } = await productTemplate(dir));
 }, 180_000);
 
 afterAll(() => {
-  rmSync(outdir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const load = (): SandboxTemplate => loadTemplate({ cdkOut: outdir, stackName, graphqlUrl: 'http://127.0.0.1:4000/graphql', realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime' });
