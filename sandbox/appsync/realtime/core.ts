@@ -20,7 +20,8 @@ export interface RealtimeOptions {
 export interface Transport {
   /** The auth header JSON from the handshake (subprotocol or ?header=), or null if none was sent. */
   headers: Record<string, string> | null;
-  send(message: ServerMessage): void;
+  /** Sends one message, already serialized: a data message is serialized once, for its size check and the socket. */
+  send(text: string): void;
   close(code: number, reason: string): void;
   /** Ends the socket without a close frame, as a network cut does. */
   drop(): void;
@@ -148,7 +149,7 @@ export class RealtimeConnection {
   }
 
   private send(message: ServerMessage): void {
-    if (this.open) this.transport.send(message);
+    if (this.open) this.transport.send(JSON.stringify(message));
   }
 
   private async handle(text: string): Promise<void> {
@@ -245,11 +246,13 @@ export class RealtimeConnection {
 
   deliver(id: string, payload: { data: unknown; errors?: unknown[] }): void {
     const message: ServerMessage = { type: MessageType.Data, id, payload };
-    if (Buffer.byteLength(JSON.stringify(message)) > this.hub.limits.maxPayloadBytes) {
+    const text = JSON.stringify(message);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: only a long text needs counting.
+    if (text.length * 3 > this.hub.limits.maxPayloadBytes && Buffer.byteLength(text) > this.hub.limits.maxPayloadBytes) {
       this.refuse(id, { errorType: 'LimitExceededError', message: `Subscription payload exceeds the ${this.hub.limits.maxPayloadBytes} bytes limit and was not delivered.` });
       return;
     }
-    this.send(message);
+    if (this.open) this.transport.send(text);
   }
 
   /** stop, or an invalidation: the subscription ends with complete; an expired token ends it with that error. */

@@ -38,7 +38,7 @@ export function attachRealtime(server: Server, hub: RealtimeHub): { close(): voi
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const connection = hub.connect({
         headers: handshakeHeaders(req),
-        send: (message) => ws.send(JSON.stringify(message)),
+        send: (text) => ws.send(text),
         close: (code, reason) => ws.close(code, reason),
         drop: () => ws.terminate(),
       });
