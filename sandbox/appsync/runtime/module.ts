@@ -3,7 +3,8 @@
 import vm from 'node:vm';
 import type { ImportDeclaration, Program } from 'acorn';
 import { checkProgram, parseModule, MAX_CODE_BYTES, type CodeError } from './check.ts';
-import { acquireRealm, releaseRealm } from './realm.ts';
+import { namedGlobals } from './reach.ts';
+import { acquireRealm, realmGlobalNames, releaseRealm } from './realm.ts';
 import type { EvaluationState } from './state.ts';
 
 /** What the code may import, by module name (the only two AppSync resolves). */
@@ -22,6 +23,8 @@ export interface CompiledCode {
   readonly filename: string;
   readonly script: vm.Script;
   readonly exportNames: readonly string[];
+  /** The realm's globals the code names (null: it may reach anything); what is checked after each run (realm.ts). */
+  readonly globals: readonly string[] | null;
 }
 
 export class CodeLoadError extends Error {
@@ -52,7 +55,7 @@ export function compileCode(code: string, filename: string): CompiledCode {
   const { source, exportNames } = toScript(code, program);
   // The wrapper's first line is not part of the user's code: lineOffset -1 keeps line numbers true.
   const script = new vm.Script(source, { filename, lineOffset: -1 });
-  return { filename, script, exportNames };
+  return { filename, script, exportNames, globals: namedGlobals(program, realmGlobalNames()) };
 }
 
 /** A module instance: its exports, and `release` to give its realm back once the run is over. */
@@ -75,7 +78,7 @@ export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, mod
   const release = (): void => {
     if (released) return;
     released = true;
-    releaseRealm(realm);
+    releaseRealm(realm, compiled.globals);
   };
   try {
     const factory = compiled.script.runInContext(realm.context) as (importModule: (name: string) => Record<string, unknown>) => Record<string, unknown>;

@@ -1,7 +1,9 @@
 // Realms for APPSYNC_JS code: vm contexts holding only the globals AppSync gives. Making one costs
-// about a millisecond, so a realm is reused by later runs, but only when nothing a run could reach in it
+// a few milliseconds, so a realm is reused by later runs, but only when nothing a run could reach in it
 // changed: a run that wrote a global or touched a built-in leaves its realm dirty, and a dirty realm is
-// dropped, never reused. Each run still gets a fresh module instance (see module.ts).
+// dropped, never reused. What a run could reach is what syntax makes (literals, functions, arguments) and, once
+// its code names a global (reach.ts), that global and the built-ins no global holds: only those are checked after it.
+// Each run still gets a fresh module instance (see module.ts).
 import vm from 'node:vm';
 
 /**
@@ -9,7 +11,8 @@ import vm from 'node:vm';
  * @aws-appsync/eslint-plugin. They are removed from the context, so calling one fails as on AppSync.
  */
 const MISSING_METHODS: Record<string, readonly string[]> = {
-  'Array': ['from', 'of'],
+  // fromAsync too: it makes a promise (the runtime has no Promise) and reads its input after the run has ended.
+  'Array': ['from', 'of', 'fromAsync'],
   'Array.prototype': ['copyWithin', 'entries', 'group', 'groupToMap', 'keys', 'toLocaleString', 'values'],
   'Object': ['create', 'defineProperties', 'defineProperty', 'freeze', 'getOwnPropertyDescriptor',
     'getOwnPropertyDescriptors', 'getOwnPropertyNames', 'getOwnPropertySymbols', 'getPrototypeOf', 'is',
@@ -34,16 +37,29 @@ const PRELUDE = [
 const preludeScript = new vm.Script(PRELUDE, { filename: 'appsync-runtime-prelude.js' });
 
 /**
- * Built-ins that code can reach without a global naming them (iterator, generator, arguments, Intl
- * segment and call-site prototypes). Run before the prelude, which deletes Object.getPrototypeOf.
+ * Built-ins that code can reach without a global naming them, in two groups. `syntax`: the prototypes of literals
+ * and functions, and an arguments object: every run reaches them. `hidden`: the prototypes no global holds
+ * (iterators, iterator helpers, generators, async functions, promises, Intl segments, call sites) and Symbol's. Code
+ * that names no global has no way to them: it can't get a symbol (the prelude takes away every method that lists
+ * symbols: Object.getOwnPropertySymbols, Object.getOwnPropertyDescriptors, Reflect), so no Symbol.iterator method,
+ * and the other methods that hand out such objects are gone too (Array.prototype.keys, values and entries,
+ * String.prototype.matchAll, Array.fromAsync), as is the syntax that makes them (check.ts refuses generators, async
+ * functions and regular expression literals; reach.ts counts the first two as reaching everything, the last as
+ * naming RegExp). Code that names any global is taken to reach them all. Run before the prelude, which deletes
+ * Object.getPrototypeOf.
  */
-const hiddenRootsScript = new vm.Script(`(() => {
-  const roots = [[][Symbol.iterator](), ''[Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](),
+const rootsScript = new vm.Script(`(() => {
+  const syntax = [{}, [], '', 0, true, 0n, () => 0].map((value) => Object.getPrototypeOf(value));
+  syntax.push((function () { 'use strict'; return arguments; })());
+  const hidden = [Symbol.prototype, [][Symbol.iterator](), ''[Symbol.iterator](), new Map()[Symbol.iterator](), new Set()[Symbol.iterator](),
     /a/[Symbol.matchAll](''), function* () {}, (function* () {})(), async function () {}, async function* () {},
-    (async function* () {})(), (function () { 'use strict'; return arguments; })()];
+    (async function* () {})(), Promise.prototype];
+  const helper = [][Symbol.iterator]().map;
+  if (typeof helper === 'function') hidden.push(helper.call([][Symbol.iterator](), (x) => x));
+  if (typeof Iterator === 'function' && typeof Iterator.from === 'function') hidden.push(Iterator.from({ next: () => ({ done: true }) }));
   if (typeof Intl === 'object' && typeof Intl.Segmenter === 'function') {
     const segments = new Intl.Segmenter().segment('');
-    roots.push(segments, segments[Symbol.iterator]());
+    hidden.push(segments, segments[Symbol.iterator]());
   }
   const own = Object.hasOwn(Error, 'prepareStackTrace');
   const before = Error.prepareStackTrace;
@@ -51,8 +67,8 @@ const hiddenRootsScript = new vm.Script(`(() => {
   const sites = new Error().stack;
   if (own) Error.prepareStackTrace = before;
   else delete Error.prepareStackTrace;
-  if (Array.isArray(sites) && sites.length > 0) roots.push(sites[0]);
-  return roots;
+  if (Array.isArray(sites) && sites.length > 0) hidden.push(sites[0]);
+  return { syntax, hidden };
 })()`, { filename: 'appsync-runtime-roots.js' });
 
 /**
@@ -99,26 +115,39 @@ interface ObjectRecord {
   keys: Key[];
   values: { key: Key; value: unknown }[];
   accessors: { key: Key; get: unknown; set: unknown }[];
+  /** The records of the objects this one holds (property values, getters, setters, prototype). */
+  children: number[];
 }
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
-/** Every object reachable from `roots` by own properties (values, getters, setters) and prototypes. */
+/**
+ * Whether an object is this process's, not the realm's: read from here, a strict arguments object's
+ * Symbol.iterator is this process's Array.prototype.values (V8 answers with the reader's own), which is no
+ * part of the realm and no code in it can reach.
+ */
+function isHostObject(value: object): boolean {
+  for (let at: object | null = value; at !== null; at = Reflect.getPrototypeOf(at)) if (at === Object.prototype) return true;
+  return false;
+}
+
+/** Every object reachable from `roots` by own properties (values, getters, setters) and prototypes, the realm's only. */
 function snapshot(roots: readonly object[], global: object): ObjectRecord[] {
   const records: ObjectRecord[] = [];
-  const seen = new Set<object>();
+  const held: unknown[][] = [];
+  const index = new Map<object, number>();
   const pending: unknown[] = [...roots];
   while (pending.length > 0) {
     const target = pending.pop();
-    if (!isObject(target) || seen.has(target)) continue;
-    seen.add(target);
+    if (!isObject(target) || index.has(target) || isHostObject(target)) continue;
+    index.set(target, records.length);
     const keys = Reflect.ownKeys(target);
     const record: ObjectRecord = {
-      target: target as Record<Key, unknown>, proto: Reflect.getPrototypeOf(target), extensible: Reflect.isExtensible(target), keys, values: [], accessors: [],
+      target: target as Record<Key, unknown>, proto: Reflect.getPrototypeOf(target), extensible: Reflect.isExtensible(target), keys, values: [], accessors: [], children: [],
     };
-    pending.push(record.proto);
+    const refs: unknown[] = [record.proto];
     for (const key of keys) {
       // The run globals are the host's objects, set anew by each run: not part of the realm.
       if (target === global && typeof key === 'string' && RUN_GLOBALS.includes(key)) continue;
@@ -127,14 +156,22 @@ function snapshot(roots: readonly object[], global: object): ObjectRecord[] {
       const canChange = descriptor.configurable === true || descriptor.writable === true;
       if ('value' in descriptor) {
         if (canChange) record.values.push({ key, value: descriptor.value });
-        pending.push(descriptor.value);
+        refs.push(descriptor.value);
       } else {
         if (canChange) record.accessors.push({ key, get: descriptor.get, set: descriptor.set });
-        pending.push(descriptor.get, descriptor.set);
+        refs.push(descriptor.get, descriptor.set);
       }
     }
+    pending.push(...refs);
     records.push(record);
+    held.push(refs);
   }
+  records.forEach((record, i) => {
+    for (const ref of held[i] ?? []) {
+      const child = isObject(ref) ? index.get(ref) : undefined;
+      if (child !== undefined) record.children.push(child);
+    }
+  });
   return records;
 }
 
@@ -168,26 +205,78 @@ export class Realm {
   readonly parse: (text: string) => unknown;
   private readonly records: ObjectRecord[];
   private readonly guard: { used: boolean };
+  /** The records of the roots every run reaches, of those only code naming a global reaches, of the global object and of each global's value. */
+  private readonly syntaxRoots: number[];
+  private readonly hiddenRoots: number[];
+  private readonly globalRecord: number;
+  private readonly globalValues = new Map<string, number>();
+  /** The records a run of code naming these globals can reach, by the names joined. */
+  private readonly plans = new Map<string, readonly ObjectRecord[]>();
 
   constructor() {
     const placeholders = Object.fromEntries(RUN_GLOBALS.map((name) => [name, undefined]));
     this.context = vm.createContext(placeholders, { name: 'APPSYNC_JS', codeGeneration: { strings: false, wasm: false } });
-    const hidden = hiddenRootsScript.runInContext(this.context) as object[];
+    const roots = rootsScript.runInContext(this.context) as { syntax: object[]; hidden: object[] };
     this.guard = accessorGuardScript.runInContext(this.context) as { used: boolean };
     preludeScript.runInContext(this.context);
     this.parse = parseScript.runInContext(this.context) as (text: string) => unknown;
-    const global = vm.runInContext('globalThis', this.context) as object;
-    this.records = snapshot([global, ...hidden], global);
+    const global = vm.runInContext('globalThis', this.context) as Record<string, unknown>;
+    this.records = snapshot([global, ...roots.syntax, ...roots.hidden], global);
+    const indexOf = new Map(this.records.map((record, i) => [record.target as object, i]));
+    this.syntaxRoots = roots.syntax.map((root) => indexOf.get(root)).filter((i) => i !== undefined);
+    this.hiddenRoots = roots.hidden.map((root) => indexOf.get(root)).filter((i) => i !== undefined);
+    this.globalRecord = indexOf.get(global) ?? -1;
+    for (const { key, value } of this.records[this.globalRecord]?.values ?? []) {
+      const at = typeof key === 'string' && isObject(value) ? indexOf.get(value) : undefined;
+      if (at !== undefined) this.globalValues.set(key as string, at);
+    }
   }
 
-  /** Whether the realm is as it was made, apart from the run globals' values. */
-  isClean(): boolean {
-    return !this.guard.used && unchanged(this.records);
+  /**
+   * The records a run of code that names `globals` (null: could reach anything) can have changed: everything
+   * reachable from the syntax roots, and when it names a global, from the hidden roots, those globals' values and
+   * the global object itself (it may assign it). If that reaches the global object by another way, or Error, the
+   * whole realm.
+   */
+  private reachable(globals: readonly string[] | null): readonly ObjectRecord[] {
+    if (globals === null) return this.records;
+    const key = globals.join(',');
+    let plan = this.plans.get(key);
+    if (plan) return plan;
+    const included = new Uint8Array(this.records.length);
+    const pending = globals.length > 0 ? [...this.syntaxRoots, ...this.hiddenRoots] : [...this.syntaxRoots];
+    for (const name of globals) {
+      const at = this.globalValues.get(name);
+      if (at !== undefined) pending.push(at);
+    }
+    let all = false;
+    for (let at = pending.pop(); at !== undefined && !all; at = pending.pop()) {
+      if (included[at] === 1) continue;
+      if (at === this.globalRecord) all = true;
+      included[at] = 1;
+      pending.push(...(this.records[at]?.children ?? []));
+    }
+    // Error.prepareStackTrace hands code the call sites of the stack, whose getThis and getFunction reach objects no
+    // name does: code that can reach Error (by any name: TypeError's prototype is Error too) gets the whole check.
+    const error = this.globalValues.get('Error');
+    if (error !== undefined && included[error] === 1) all = true;
+    if (globals.length > 0 && this.globalRecord >= 0) included[this.globalRecord] = 1;
+    plan = all ? this.records : this.records.filter((_record, i) => included[i] === 1);
+    this.plans.set(key, plan);
+    return plan;
   }
 
-  /** Gets the realm ready for reuse; false when it changed and must be dropped. */
-  reset(): boolean {
-    if (!this.isClean()) return false;
+  /**
+   * Whether the realm is as it was made, apart from the run globals' values, after a run of code naming
+   * `globals` (see reach.ts; null, the default, checks every object of the realm).
+   */
+  isClean(globals: readonly string[] | null = null): boolean {
+    return !this.guard.used && unchanged(this.reachable(globals));
+  }
+
+  /** Gets the realm ready for reuse after a run of code naming `globals`; false when it changed and must be dropped. */
+  reset(globals: readonly string[] | null = null): boolean {
+    if (!this.isClean(globals)) return false;
     resetRegExpStatics.runInContext(this.context);
     return true;
   }
@@ -209,13 +298,21 @@ export function acquireRealm(): Realm {
   return new Realm();
 }
 
-/** Gives a realm back after its run: reused if nothing in it changed, dropped otherwise. */
-export function releaseRealm(realm: Realm): void {
-  if (!realm.reset()) {
+/** Gives a realm back after a run of code naming `globals` (reach.ts): reused if nothing in it changed, dropped otherwise. */
+export function releaseRealm(realm: Realm, globals: readonly string[] | null = null): void {
+  if (!realm.reset(globals)) {
     counts.dropped += 1;
     return;
   }
   if (idle.length < MAX_IDLE) idle.push(realm);
+}
+
+let globalNames: ReadonlySet<string> | undefined;
+
+/** The names of a new context's globals, before the prelude takes some away: the names code can give a global. */
+export function realmGlobalNames(): ReadonlySet<string> {
+  globalNames ??= new Set(vm.runInContext('Object.getOwnPropertyNames(globalThis)', vm.createContext()) as string[]);
+  return globalNames;
 }
 
 /** How many realms were made, reused and dropped as dirty (for tests and diagnostics). */

@@ -48,10 +48,26 @@ describe('no state leaks between runs', () => {
     ['a stack captured onto a built-in', 'Error.captureStackTrace(Math);', 'return Object.hasOwn(Math, "stack");', false],
     ['the last RegExp match', 'new RegExp("(b)").exec("abc");', 'return RegExp.$1 + RegExp.lastMatch + RegExp.input;', ''],
     ['a replaced run global', 'util = null; console = null;', 'return [typeof util.autoId, typeof console.log];', ['function', 'function']],
+    ['a property of a constructor reached from a literal, no global named', '[].constructor.leak = "x";', 'return [].constructor.leak ?? null;', null],
+    ['a property of Function, reached from a function', '(() => 0).constructor.leak = "x";', 'return (() => 0).constructor.leak ?? null;', null],
+    ['a property of a static method reached from a literal', '({}).constructor.keys.leak = "x";', 'return Object.keys.leak ?? null;', null],
+    ['a property of the iterator helpers\' prototype', '[][Symbol.iterator]().map((x) => x).__proto__.leak = "x";', 'return [][Symbol.iterator]().map((x) => x).leak ?? null;', null],
+    ['a property of Iterator.from\'s wrappers\' prototype', 'Iterator.from({ next: () => ({ done: true }) }).__proto__.leak = "x";', 'return Iterator.from({ next: () => ({ done: true }) }).leak ?? null;', null],
   ])('does not let %s leak', (_what, change, read, fresh) => {
     resultOf(`${change} return null;`);
 
     expect(resultOf(read)).toEqual(fresh);
+  });
+
+  it('has no Array.fromAsync, whose promise would read its input after the run is over', () => {
+    expect(resultOf('return typeof [].constructor.fromAsync;')).toBe('undefined');
+  });
+
+  it('gives code that names no global no method that hands out a symbol, an iterator or a promise (what realm.ts checks after it relies on this)', () => {
+    const methods = resultOf(`const o = ({}).constructor; const a = []; return [o.getOwnPropertySymbols, o.getOwnPropertyDescriptors,
+      o.getOwnPropertyDescriptor, a.keys, a.values, a.entries, a.constructor.from, a.constructor.fromAsync, ''.matchAll].map((m) => typeof m);`);
+
+    expect(methods).toEqual(Array(9).fill('undefined'));
   });
 
   it('gives each run its own module-level state in a reused realm', () => {
