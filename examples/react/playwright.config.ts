@@ -21,7 +21,7 @@ export default defineConfig<object, SandboxWorkerFixtures>({
   // Traces and screenshots of failures go outside the work tree.
   outputDir: join(tmpdir(), 'example-react-playwright'),
   use: {
-    // 100 tokens a second: a reply of 1,500 tokens streams for about 15 s, long enough to reload or stop in the middle.
+    // 100 tokens a second: a reply of 900 tokens streams for about 9 s, long enough to reload or stop in the middle.
     sandboxOptions: { claude: { tokensPerSecond: 100 }, ...(cdkOut && stackName ? { template: { cdkOut, stackName } } : {}) },
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },

@@ -102,7 +102,7 @@ describe('a chat turn', () => {
     const c = await conversation(p.sandbox, ana);
     const socket = await watch(c);
 
-    const turn = await send(p.sandbox, ana, c, 'A long answer please [[standin:tokens=1500]]');
+    const turn = await send(p.sandbox, ana, c, 'A long answer please [[standin:tokens=600]]');
     const again = await api(p.sandbox, ana)('mutation S($input: SendMessageInput!) { sendMessage(input: $input) { reply { id } } }', { input: { conversationId: c, content: 'me again', clientMessageId: randomUUID() } });
     await ended(socket, turn.reply.id);
 

@@ -80,7 +80,7 @@ test('shows a streamed reply whole and once after the page is reloaded while it 
   await page.addInitScript(recordReplyTexts);
   await signIn(page, exampleUrl, user);
   const conversationId = await newConversation(page);
-  await send(page, 'Tell me a long story [[standin:tokens=1500]]');
+  await send(page, 'Tell me a long story [[standin:tokens=900]]');
   const reply = page.locator('.message.assistant');
   await expect(reply.locator('.status', { hasText: 'STREAMING' })).toBeVisible();
   // Past the first checkpoint (~2 s): after the reload, part of the text comes from the stored message, the rest from events.

@@ -63,7 +63,7 @@ describe('a conversation\'s store', () => {
     client.usage.subscribe(() => undefined);
     await until(() => client.usage.getSnapshot().status === 'ready', 'today\'s usage');
 
-    const turn = await store.send('Tell me about the sea [[standin:tokens=400]]');
+    const turn = await store.send('Tell me about the sea [[standin:tokens=250]]');
     await until(() => view.latest().reply?.status === 'STREAMING' && (view.latest().reply?.text.length ?? 0) > 0, 'the reply to stream');
     const streaming = view.latest();
     await until(() => view.latest().reply?.final === true, 'the end of the reply', 60_000);
@@ -97,7 +97,7 @@ describe('a conversation\'s store', () => {
 
   it('opened while a reply is written, follows it from the stored message to its end, nothing shown twice', async () => {
     const writer = await opened(connect());
-    const turn = await writer.store.send('A long story please [[standin:tokens=1000]]');
+    const turn = await writer.store.send('A long story please [[standin:tokens=600]]');
     // Past a checkpoint (every ~2 s): the history read below holds part of the text.
     await until(() => (writer.view.latest().reply?.seq ?? 0) > 30, 'the reply to be well under way', 30_000);
 
@@ -223,7 +223,7 @@ describe('a conversation\'s store', () => {
   it('says the connection was interrupted while it is down, and still ends with the stored reply', async () => {
     const client = connect();
     const { store, view } = await opened(client);
-    const turn = await store.send('Tell me about rivers [[standin:tokens=600]]');
+    const turn = await store.send('Tell me about rivers [[standin:tokens=400]]');
     await until(() => (view.latest().reply?.seq ?? 0) >= 3, 'the reply to stream');
 
     p.sandbox.realtime.close();
