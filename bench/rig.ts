@@ -51,6 +51,12 @@ export interface Rig {
   iamCredentials: { accessKeyId: string; secretAccessKey: string };
   /** publishReplyEvent, signed with the sandbox's IAM keys as the chat function sends it. */
   publisher(): SendEvent;
+  /**
+   * Where the chat function's DynamoDB requests go: through the counting proxy (the default, for the rows that count
+   * writes) or straight to DynamoDB Local (for latency rows: the proxy adds two hops in the bench's busy thread). The
+   * function is loaded anew, so its next invocation is a cold start.
+   */
+  functionDynamoDb(via: 'proxy' | 'direct'): void;
   stop(): Promise<void>;
 }
 
@@ -93,6 +99,9 @@ export async function startRig(): Promise<Rig> {
   const functionDb = await startCountingProxy(sandbox.dynamodb.endpoint);
   const dir = mkdtempSync(join(tmpdir(), 'bench-chat-'));
   const spec = redirectChatFunction(sandbox, claude.url, functionDb.url, dir);
+  const functionDynamoDb = (via: 'proxy' | 'direct'): void => {
+    redirectChatFunction(sandbox, claude.url, via === 'proxy' ? functionDb.url : sandbox.dynamodb.endpoint, dir);
+  };
   const publishes = new Map<string, PublishCount>();
   countPublishes(sandbox, publishes);
   let users = 0;
@@ -112,7 +121,7 @@ export async function startRig(): Promise<Rig> {
   const iamCredentials = { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey };
 
   return {
-    product, sandbox, claude, functionDb, publishes, replySummary, iamCredentials, subscribe,
+    product, sandbox, claude, functionDb, publishes, replySummary, iamCredentials, subscribe, functionDynamoDb,
     flushMs: Number(spec.environment['FLUSH_MS']),
     modelId: spec.environment['MODEL_ID'] ?? 'claude-sonnet-4-5',
     tableName: spec.environment['TABLE_NAME'] ?? '',

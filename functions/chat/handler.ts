@@ -2,7 +2,7 @@
 // Clients live for the cold start (Powertools' documented cache); configuration is read per invocation.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { s3LocationFromEnv } from '../attachments/s3-object.ts';
@@ -13,7 +13,7 @@ import { parseChatEvent } from './event.ts';
 import { createAnthropicClient, createBedrockClient, type ClaudeClient } from './model.ts';
 import { credentialsFromEnv } from '../shared/credentials.ts';
 import { appSyncSender } from './publisher.ts';
-import { writeReply, type ReplySummary } from './reply.ts';
+import { conversationOf, writeReply, type ReplySummary } from './reply.ts';
 import { createDocumentClient } from './table.ts';
 import { toolRunnerFromCatalog } from './tools/catalog.ts';
 import type { ToolRunner } from './tools/types.ts';
@@ -21,8 +21,12 @@ import type { ToolRunner } from './tools/types.ts';
 const serviceName = process.env['POWERTOOLS_SERVICE_NAME'] ?? 'chat';
 const logger = new Logger({ serviceName });
 const metrics = new Metrics({ serviceName, namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'AppSyncClaudeChat' });
-// Without an X-Ray daemon (the sandbox, tests) the Tracer is a no-op; Lambda sets the daemon's address.
-const tracer = new Tracer({ serviceName, ...(process.env['AWS_XRAY_DAEMON_ADDRESS'] ? {} : { enabled: false }) });
+// Lambda sets the X-Ray daemon's address. Without one (the sandbox, tests) there is nothing to trace, and the Tracer is
+// not even loaded: the X-Ray SDK it loads hooks every promise of the process as it loads (cls-hooked's async hook),
+// which a reply's first token would pay for at each DynamoDB call.
+const tracer: Tracer | undefined = process.env['AWS_XRAY_DAEMON_ADDRESS']
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+  : undefined;
 
 /** Time kept back from the Lambda timeout for the final writes and publishes. */
 const FINISH_MARGIN_MS = 10_000;
@@ -53,11 +57,12 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
   metrics.captureColdStartMetric();
   try {
     const config = readConfig();
-    db ??= createDocumentClient((client) => tracer.captureAWSv3Client(client));
+    db ??= createDocumentClient((client) => tracer?.captureAWSv3Client(client) ?? client);
     tools ??= toolRunnerFromCatalog();
     const remaining = context?.getRemainingTimeInMillis?.();
     const bucket = config.attachmentBucket;
-    const summary = await writeReply(chatEvent, {
+    const conversation = conversationOf(event);
+    const summary = await writeReply(conversation ? { ...chatEvent, conversation } : chatEvent, {
       config,
       db,
       claude: () => claudeClient(config.claude),

@@ -73,6 +73,27 @@ interface Conversation {
   thinkingBudgetTokens?: number | null;
 }
 
+/** An invocation of the function: the event, and the conversation's settings when it carried them. */
+export type ReplyInvocation = ChatEvent & { conversation?: Conversation };
+
+const nullOr = (value: unknown, type: 'string' | 'number'): boolean => value === null || typeof value === type;
+
+/**
+ * The conversation's settings from the invocation's payload, as sendMessage and regenerateReply send them
+ * (resolvers/steps/invokeChat.ts); undefined when it has none (a resumed reply, an older event) or not in that
+ * shape: the reply then reads them.
+ */
+export function conversationOf(event: unknown): Conversation | undefined {
+  const found = (event as { conversation?: unknown } | null)?.conversation;
+  if (typeof found !== 'object' || found === null) return undefined;
+  const { model, systemPrompt, thinkingBudgetTokens, title } = found as Record<string, unknown>;
+  if (!nullOr(model, 'string') || !nullOr(systemPrompt, 'string') || !nullOr(thinkingBudgetTokens, 'number') || !nullOr(title, 'string')) return undefined;
+  return {
+    ...(typeof model === 'string' ? { model } : {}),
+    systemPrompt: systemPrompt as string | null, thinkingBudgetTokens: thinkingBudgetTokens as number | null, title: title as string | null,
+  };
+}
+
 async function loadConversation(db: DynamoDBDocumentClient, tableName: string, event: ChatEvent): Promise<Conversation> {
   const answer = await db.send(new GetCommand({
     TableName: tableName,
@@ -107,17 +128,19 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   };
 }
 
-export async function writeReply(event: ChatEvent, deps: ReplyDeps): Promise<ReplySummary> {
+export async function writeReply(invocation: ReplyInvocation, deps: ReplyDeps): Promise<ReplySummary> {
+  const { conversation: sent, ...event } = invocation;
   const { config, db, log } = deps;
   const now = deps.now ?? Date.now;
   const writes = new WriteCounter();
   const started = now();
   // What the model call needs is read alongside the claim, not after it: one DynamoDB round trip less before the
   // first token. The reply's own item is PENDING or STREAMING, never in the history, so the order changes nothing.
-  // A duplicate invocation wastes these reads; their failure matters only once the claim is ours.
+  // A duplicate invocation wastes these reads; their failure matters only once the claim is ours. The conversation's
+  // settings are read only when the invocation did not bring them.
   const needs = Promise.all([
     deps.claude(),
-    loadConversation(db, config.tableName, event),
+    sent ?? loadConversation(db, config.tableName, event),
     loadHistory(db, event, { tableName: config.tableName, tokenBudget: config.historyTokenBudget, maxMessages: config.historyMaxMessages })
       .then(async (history) => ({ history, files: await readAttachments(history, deps.attachments?.(event) ?? NO_FILES) })),
   ]);

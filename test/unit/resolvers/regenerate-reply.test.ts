@@ -243,7 +243,11 @@ describe('writeRegeneration', () => {
 
     const { reply } = ctx.stash['turn'] as Regeneration;
     expect(invocation).toStrictEqual({
-      operation: 'Invoke', invocationType: 'Event', payload: { owner: SUB, conversationId: CONVERSATION_ID, replyId: reply.id, userMessageId: MESSAGE_ID },
+      operation: 'Invoke', invocationType: 'Event',
+      payload: {
+        owner: SUB, conversationId: CONVERSATION_ID, replyId: reply.id, userMessageId: MESSAGE_ID,
+        conversation: { model: 'claude-sonnet-4-6', systemPrompt: null, thinkingBudgetTokens: null, title: null },
+      },
     });
   });
 });

@@ -302,6 +302,18 @@ describe('invokeChat', () => {
     });
   });
 
+  it('passes the conversation\'s settings as loadTurnContext read them, so the function need not read them again', () => {
+    const conversation = {
+      id: CONVERSATION_ID, title: null, model: 'claude-sonnet-4-6', systemPrompt: 'Be brief.', thinkingBudgetTokens: 1024, messageCount: 0, contextTokens: 3,
+    };
+    const ctx = contextOf({ arguments: input(), stash: { turn: storedTurn, conversation }, prev: { result: storedTurn } });
+
+    expect((invokeChat.request(ctx) as { payload: Record<string, unknown> }).payload).toStrictEqual({
+      owner: SUB, conversationId: CONVERSATION_ID, replyId: REPLY_ID, userMessageId: MESSAGE_ID,
+      conversation: { model: 'claude-sonnet-4-6', systemPrompt: 'Be brief.', thinkingBudgetTokens: 1024, title: null },
+    });
+  });
+
   it('ends the pipeline with the stored turn when the message is a duplicate', () => {
     const ctx = contextOf({ arguments: input(), stash: { duplicate: true }, prev: { result: storedTurn } });
 

@@ -193,6 +193,24 @@ describe('the quota reservation', () => {
     expect((await h.read(turn.conversationKey))['contextTokens']).toBe(prompt + Math.max(summary.usage.outputTokens, estimateTokens(reply)));
   });
 
+  it('takes the conversation\'s settings from the invocation when sendMessage sent them, without reading them', async () => {
+    const turn = await h.seedTurn({ content: 'Which instructions?', systemPrompt: 'Be brief.' });
+    const sent = 'Answer in one long and careful paragraph.';
+
+    const summary = await h.handler({ ...turn, conversation: { model: 'claude-sonnet-4-6', systemPrompt: sent, thinkingBudgetTokens: null, title: 'A conversation' } });
+
+    expect(promptTokens(summary.usage)).toBe(estimateTokens(sent) + estimateTokens('Which instructions?'));
+    expect(summary).toMatchObject({ outcome: 'finished', status: 'COMPLETE' });
+  });
+
+  it('reads the conversation\'s settings when the invocation\'s are not in their shape', async () => {
+    const turn = await h.seedTurn({ content: 'Which instructions?', systemPrompt: 'Be brief.' });
+
+    const summary = await h.handler({ ...turn, conversation: { model: 'claude-sonnet-4-6', systemPrompt: 42 } });
+
+    expect(promptTokens(summary.usage)).toBe(estimateTokens('Be brief.') + estimateTokens('Which instructions?'));
+  });
+
   it('leaves the size of the context as it was when the reply fails, as the next prompt leaves the failed turn out', async () => {
     const turn = await h.seedTurn({ content: 'Fail halfway [[standin:tokens=100]]' });
     await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.conversationKey, UpdateExpression: 'SET contextTokens = :size', ExpressionAttributeValues: { ':size': 1234 } }));
