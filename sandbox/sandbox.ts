@@ -19,7 +19,7 @@ import { startClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-
 import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
 import { sandboxCredentials, stopLaunched, type DynamoDbLocal } from './dynamodb-local/launch.ts';
-import { startDynamoDb } from './dynamodb-local/service.ts';
+import { openDynamoDb, type DynamoDbService } from './dynamodb-local/service.ts';
 import { invokeRoute } from './lambda/invoke-route.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
@@ -119,13 +119,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (options.dynamodb && options.persist) throw new Error('persist keeps DynamoDB\'s data in a DynamoDB Local of the sandbox\'s own: leave out the dynamodb option to use it');
     // The access key id the functions and the sandbox sign with; another one per sandbox when DynamoDB Local is shared.
     const accessKeyId = options.dynamodb ? `sandbox${randomBytes(8).toString('hex')}` : sandboxCredentials.credentials.accessKeyId;
-    const dynamodb = parts.service(await startDynamoDb({
+    // DynamoDB Local (Java still starting, in `npm start`) and then its tables (~0.4 s in a fresh one) set the pace:
+    // the services that need nothing of it start meanwhile, those that need its endpoint once it answers, and the
+    // start waits for the tables last. Its place among the parts (the stop order) is taken now.
+    const opening = openDynamoDb({
       tables: template.tables, persist: options.persist ?? false, dbPath: join(stateDir, 'dynamodb'), ttlSweepIntervalMs: options.ttlSweepIntervalMs ?? 10_000, log: log.child('dynamodb'),
       ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}), ...(launched ? { launched } : {}),
-    }));
+    });
+    const dynamodbReady = parts.add(opening.then((opened) => opened.ready), stopWhenStarted);
+    // Awaited once the other services are started; a failure before then must not be an unhandled rejection meanwhile.
+    dynamodbReady.catch(() => undefined);
     const iam = sandboxPrincipal(template.accountId, accessKeyId);
-    // The product's table, which the test kit reads (whose turn a model call is) and writes (a day's usage).
-    const table = kitTable(api, dynamodb.client);
     const cognito = parts.service(startUserPools({
       pools: template.userPools, region: template.region, issuerBase: urls.base, keyFile: join(stateDir, 'cognito-keys.json'), iamPrincipals: [iam],
       persist: options.persist ?? false, stateDir: join(stateDir, 'cognito'), log: log.child('cognito'),
@@ -135,6 +139,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const s3 = parts.service(startS3({
       buckets: template.buckets, region: template.region, iamPrincipals: [iam], persist: options.persist ?? false, stateDir: s3StateDir(stateDir), log: log.child('s3'),
     }));
+    // DynamoDB Local answers: its endpoint and client, the tables still being created.
+    const dynamodb = await opening;
+    // The product's table, which the test kit reads (whose turn a model call is) and writes (a day's usage).
+    const table = kitTable(api, dynamodb.client);
     // The Claude stand-in under /claude/, unless a key sends functions to the real API; the functions' role may call
     // its Bedrock routes, signed as on AWS.
     const claude = options.anthropicApiKey === undefined
@@ -154,6 +162,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const adminSecret = randomBytes(24).toString('base64url');
     const admin = parts.service(startAdmin({ secret: adminSecret, script: claude?.script ?? null, table, userPools: [...cognito.pools.values()], realtime: appsync.realtime, log: log.child('admin') }));
     server.use([...admin.routes, ...appsync.routes, ...cognito.routes, ...secrets.routes, ...s3.routes, invokeRoute(lambda, [iam], log.child('lambda')), ...(claude?.routes ?? []), playground(template, urls, log)]);
+    await dynamodbReady;
     return {
       urls, template, api: appsync.api, realtime: appsync.realtime, dynamodb: { endpoint: dynamodb.endpoint, client: dynamodb.client }, lambda,
       userPools: cognito.pools, s3, claude, script: admin.script, admin: admin.admin, adminSecret, iam, certificatePath: server.certificatePath, log, stop: () => parts.stop(),
@@ -162,6 +171,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await parts.stop();
     throw error;
   }
+}
+
+/** Stops a service still starting once its start settles; a start that failed has undone its own work. */
+async function stopWhenStarted(starting: Promise<DynamoDbService>): Promise<void> {
+  let service: DynamoDbService;
+  try {
+    service = await starting;
+  } catch {
+    return;
+  }
+  await service.stop();
 }
 
 /** What the sandbox has started, stopped in reverse order, each part given a bounded time. */

@@ -36,7 +36,24 @@ export interface DynamoDbService extends ServiceInstance {
   tableNames: ReadonlySet<string>;
 }
 
-export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbService> {
+/**
+ * DynamoDB Local answering, its tables still being created: what the other services need of it (its endpoint and a
+ * client) is there before the tables are, so they can start meanwhile (sandbox/sandbox.ts).
+ */
+export interface OpeningDynamoDb {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** The template's table names, as data sources name them. */
+  tableNames: ReadonlySet<string>;
+  /**
+   * The service once the tables exist. When creating them fails, the tables made in a shared DynamoDB Local are
+   * deleted and one launched here is stopped before this rejects.
+   */
+  ready: Promise<DynamoDbService>;
+}
+
+/** DynamoDB Local launched (or the one given) and answering, with its tables being created: see `ready`. */
+export async function openDynamoDb(options: DynamoDbOptions): Promise<OpeningDynamoDb> {
   const { shared, launched } = options;
   const local: Pick<DynamoDbLocal, 'endpoint' | 'stop'> = shared
     ? { endpoint: shared.endpoint, stop: () => Promise.resolve() }
@@ -44,6 +61,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
       ? { endpoint: (await launched).endpoint, stop: () => Promise.resolve() }
       : await launchDynamoDbLocal({ inMemory: !options.persist, dbPath: options.dbPath, log: options.log });
   const client = dynamoDbClient(local.endpoint, shared?.accessKeyId);
+  const tableNames = new Set(options.tables.map((t) => t.tableName));
   const created: Awaited<ReturnType<typeof createTables>> = [];
   // Tables this sandbox made in a shared DynamoDB Local go with it; a launched one takes them along when it stops.
   const dropTables = async (): Promise<void> => {
@@ -52,28 +70,33 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
       options.log.warn(`could not delete table ${table.tableName} from the shared DynamoDB Local: ${error instanceof Error ? error.message : String(error)}`);
     })));
   };
-  try {
-    created.push(...await createTables(client, options.tables.map((t) => ({ tableName: t.tableName, properties: t.properties }))));
-    const sweeper = startTtlSweeper({
-      client,
-      tables: created.flatMap((t) => (t.ttlAttribute ? [{ tableName: t.tableName, ttlAttribute: t.ttlAttribute, keyNames: t.keyNames }] : [])),
-      intervalMs: options.ttlSweepIntervalMs,
-      log: options.log,
-    });
-    return {
-      endpoint: local.endpoint,
-      client,
-      tableNames: new Set(options.tables.map((t) => t.tableName)),
-      routes: [],
-      stop: async () => {
-        sweeper.stop();
-        await dropTables();
-        await local.stop();
-      },
-    };
-  } catch (error) {
-    await dropTables();
-    await local.stop();
-    throw error;
-  }
+  const ready = (async (): Promise<DynamoDbService> => {
+    try {
+      created.push(...await createTables(client, options.tables.map((t) => ({ tableName: t.tableName, properties: t.properties }))));
+      const sweeper = startTtlSweeper({
+        client,
+        tables: created.flatMap((t) => (t.ttlAttribute ? [{ tableName: t.tableName, ttlAttribute: t.ttlAttribute, keyNames: t.keyNames }] : [])),
+        intervalMs: options.ttlSweepIntervalMs,
+        log: options.log,
+      });
+      return {
+        endpoint: local.endpoint,
+        client,
+        tableNames,
+        routes: [],
+        stop: async () => {
+          sweeper.stop();
+          await dropTables();
+          await local.stop();
+        },
+      };
+    } catch (error) {
+      await dropTables();
+      await local.stop();
+      throw error;
+    }
+  })();
+  // Its failure is the awaiting caller's to report; until then it must not count as an unhandled rejection.
+  ready.catch(() => undefined);
+  return { endpoint: local.endpoint, client, tableNames, ready };
 }

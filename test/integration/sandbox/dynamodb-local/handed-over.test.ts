@@ -1,11 +1,13 @@
 // A DynamoDB Local handed to the sandbox while it launches (sandbox/sandbox.ts, the dynamodbLocal option), as
 // `npm start` hands over the one it launches first thing (sandbox/start.ts): the sandbox serves from it, owns it from
 // the hand-over, stops it when it stops or its start fails, and a failed launch fails the start with the launch's error.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { TableDefinitionError } from '../../../../sandbox/dynamodb-local/tables.ts';
 import { JavaMissingError, dynamoDbClient, launchDynamoDbLocal, type DynamoDbLocal } from '../../../../sandbox/dynamodb-local/launch.ts';
 import { memorySink } from '../../../../sandbox/log.ts';
 import { startSandbox, type SandboxOptions } from '../../../../sandbox/sandbox.ts';
@@ -56,6 +58,33 @@ describe('a DynamoDB Local handed to the sandbox while it launches', () => {
 
     expect(processGone(local.pid)).toBe(true);
     expect(await portAnswers(local.port)).toBe(false);
+  });
+
+  it('stops it, and the services started while the tables were being created, when creating the tables fails', async () => {
+    // The test template with a table property DynamoDB Local cannot honour: its CreateTable input is refused.
+    const broken = join(dir, 'broken-cdk.out');
+    cpSync(cdkOut, broken, { recursive: true });
+    const templateFile = join(broken, `${stackName}.template.json`);
+    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const table = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::DynamoDB::Table');
+    if (!table) throw new Error('the test template has no table');
+    table.Properties.NoSuchProperty = true;
+    writeFileSync(templateFile, JSON.stringify(template));
+    const launching = launchDynamoDbLocal({ log: quietLogger() });
+    // A port free a moment ago for the sandbox's front server, so the test can see it closed afterwards.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      });
+    });
+
+    await expect(startSandbox({ ...options('tables-fail', launching), cdkOut: broken, port })).rejects.toThrow(TableDefinitionError);
+    const local = await launching;
+
+    expect(processGone(local.pid)).toBe(true);
+    expect(await portAnswers(local.port)).toBe(false);
+    expect(await portAnswers(port)).toBe(false);
   });
 
   it('fails the start with JavaMissingError telling to install Java 17 when Java cannot be run, as a launch of its own does', async () => {
