@@ -34,7 +34,8 @@ export function createInstance(compiled: CompiledCode, authType: string | null =
   const { exports, release, adopt } = instantiate(
     compiled,
     { util, extensions, runtime: runtimeUtil, console: runtimeConsole(() => state, compiled.filename) },
-    { '@aws-appsync/utils': appsyncUtils, '@aws-appsync/utils/dynamodb': { ...dynamodbModule } },
+    // Host objects the code only reaches through the realm's stand-ins, new for each run (module.ts, stand-ins.ts).
+    { '@aws-appsync/utils': appsyncUtils, '@aws-appsync/utils/dynamodb': dynamodbModule },
   );
   return { compiled, state, exports, release, adopt };
 }

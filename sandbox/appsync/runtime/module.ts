@@ -5,17 +5,18 @@ import type { ImportDeclaration, Program } from 'acorn';
 import { checkProgram, parseModule, MAX_CODE_BYTES, type CodeError } from './check.ts';
 import { namedGlobals } from './reach.ts';
 import { acquireRealm, realmGlobalNames, releaseRealm } from './realm.ts';
+import { buildStandIns, type HostRoots } from './stand-ins.ts';
 import type { EvaluationState } from './state.ts';
 
-/** What the code may import, by module name (the only two AppSync resolves). */
+/** What the code may import, by module name (the only two AppSync resolves): host objects, reached through stand-ins. */
 export type ModuleBindings = Record<string, Record<string, unknown>>;
 
-/** The globals of the context besides ES built-ins. */
+/** The globals of the context besides ES built-ins: host objects, which the code only reaches through stand-ins (stand-ins.ts). */
 export interface RuntimeGlobals {
-  util: unknown;
-  extensions: unknown;
-  runtime: unknown;
-  console: unknown;
+  util: object;
+  extensions: object;
+  runtime: object;
+  console: object;
 }
 
 /** A checked bundle, compiled once, instantiated afresh (in a clean realm) for each resolver run. */
@@ -73,7 +74,6 @@ export interface ModuleInstance {
  */
 export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, modules: ModuleBindings): ModuleInstance {
   const realm = acquireRealm();
-  Object.assign(realm.context, globals);
   let released = false;
   const release = (): void => {
     if (released) return;
@@ -81,12 +81,15 @@ export function instantiate(compiled: CompiledCode, globals: RuntimeGlobals, mod
     releaseRealm(realm, compiled.globals);
   };
   try {
-    const factory = compiled.script.runInContext(realm.context) as (importModule: (name: string) => Record<string, unknown>) => Record<string, unknown>;
+    // The code gets realm-made stand-ins, never this process's objects (see stand-ins.ts).
+    const standIns = buildStandIns(realm, globals as unknown as HostRoots, modules);
+    Object.assign(realm.context, standIns.globals);
+    const factory = compiled.script.runInContext(realm.context) as (importModule: (name: string) => unknown) => Record<string, unknown>;
     const adopt = (value: unknown): unknown => {
       const json = JSON.stringify(value);
       return json === undefined ? undefined : realm.parse(json);
     };
-    return { exports: factory((name) => modules[name] ?? {}), release, adopt };
+    return { exports: factory(standIns.importModule), release, adopt };
   } catch (error) {
     release();
     throw error;

@@ -77,7 +77,10 @@ const rootsScript = new vm.Script(`(() => {
  */
 const resetRegExpStatics = new vm.Script('/(?:)/.exec(\'\'); undefined;', { filename: 'appsync-runtime-reset.js' });
 
-/** The globals each run sets for itself (util, extensions, runtime, console): their values may change between runs. */
+/**
+ * The globals each run sets for itself (util, extensions, runtime, console): realm-made stand-ins new for each run
+ * (stand-ins.ts), so their values change between runs and what a run writes on them no later run reaches.
+ */
 export const RUN_GLOBALS: readonly string[] = ['util', 'extensions', 'runtime', 'console'];
 
 /**
@@ -149,7 +152,7 @@ function snapshot(roots: readonly object[], global: object): ObjectRecord[] {
     };
     const refs: unknown[] = [record.proto];
     for (const key of keys) {
-      // The run globals are the host's objects, set anew by each run: not part of the realm.
+      // The run globals' values are set anew by each run (fresh stand-ins): not part of the realm.
       if (target === global && typeof key === 'string' && RUN_GLOBALS.includes(key)) continue;
       const descriptor = Reflect.getOwnPropertyDescriptor(target, key);
       if (descriptor === undefined) continue;
