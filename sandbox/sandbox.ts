@@ -19,7 +19,7 @@ import { startClaudeStandIn, type ClaudeStandIn } from './claude-stand-in/stand-
 import type { UserPool } from './cognito/pool.ts';
 import { startUserPools } from './cognito/service.ts';
 import { sandboxCredentials, stopLaunched, type DynamoDbLocal } from './dynamodb-local/launch.ts';
-import { openDynamoDb, type DynamoDbService } from './dynamodb-local/service.ts';
+import { openDynamoDb } from './dynamodb-local/service.ts';
 import { invokeRoute } from './lambda/invoke-route.ts';
 import { LambdaService } from './lambda/runtime.ts';
 import { consoleSink, createLogger, type Logger, type LogSink } from './log.ts';
@@ -126,7 +126,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       tables: template.tables, persist: options.persist ?? false, dbPath: join(stateDir, 'dynamodb'), ttlSweepIntervalMs: options.ttlSweepIntervalMs ?? 10_000, log: log.child('dynamodb'),
       ...(options.dynamodb ? { shared: { endpoint: options.dynamodb.endpoint, accessKeyId } } : {}), ...(launched ? { launched } : {}),
     });
-    const dynamodbReady = parts.add(opening.then((opened) => opened.ready), stopWhenStarted);
+    const dynamodbReady = parts.add(opening.then((opened) => opened.ready), stopLaunched);
     // Awaited once the other services are started; a failure before then must not be an unhandled rejection meanwhile.
     dynamodbReady.catch(() => undefined);
     const iam = sandboxPrincipal(template.accountId, accessKeyId);
@@ -171,17 +171,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await parts.stop();
     throw error;
   }
-}
-
-/** Stops a service still starting once its start settles; a start that failed has undone its own work. */
-async function stopWhenStarted(starting: Promise<DynamoDbService>): Promise<void> {
-  let service: DynamoDbService;
-  try {
-    service = await starting;
-  } catch {
-    return;
-  }
-  await service.stop();
 }
 
 /** What the sandbox has started, stopped in reverse order, each part given a bounded time. */

@@ -187,11 +187,12 @@ function stopWithParent(child: ChildProcess): () => void {
 const LAUNCH_ATTEMPTS = 3;
 
 /**
- * Stops a DynamoDB Local that may still be starting, whoever awaits it: a launch that failed has stopped its Java
- * already (launchOnce), so its error is the awaiting caller's to report, not this stop's.
+ * Stops a DynamoDB Local (or a service over it) that may still be starting, whoever awaits it: a start that failed
+ * has undone its own work (a launch stops its Java, launchOnce), so its error is the awaiting caller's to report, not
+ * this stop's.
  */
-export async function stopLaunched(launching: Promise<DynamoDbLocal>): Promise<void> {
-  let local: DynamoDbLocal;
+export async function stopLaunched<T extends { stop(): Promise<void> | void }>(launching: Promise<T>): Promise<void> {
+  let local: T;
   try {
     local = await launching;
   } catch {
