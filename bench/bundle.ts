@@ -1,12 +1,14 @@
-// The chat function's bundle (esbuild, as infra/functions.ts has NodejsFunction build it) and its cold init:
-// node importing the bundle vs node importing the same code unbundled (each TS file transpiled, node_modules as
+// The chat function's bundle (esbuild, with the options infra/functions.ts gives it) and its cold init: node importing
+// the bundle's entry file vs node importing the same code unbundled (each TS file transpiled, node_modules as
 // installed). Several fresh processes each, interleaved; medians and their ratio.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, transform } from 'esbuild';
+import { build, transform, type Metafile } from 'esbuild';
+import { esbuildOptions } from '../infra/functions.ts';
+import { DEFAULT_TOOLS, toolsDefine, validateTools } from '../infra/tools.ts';
 import type { Bench, Row } from './results.ts';
 import { ROOT } from './rig.ts';
 import { median, round } from './stats.ts';
@@ -14,15 +16,29 @@ import { median, round } from './stats.ts';
 const RUNS = 7;
 /** Restated from 500 KB: the DynamoDB and Anthropic clients alone are 474 KB (bench/README.md, the bundle note). */
 const LIMIT_KB = 750;
+/** The issue's goal for the import of the bundle, on this machine. */
+const INIT_LIMIT_MS = 80;
 
-async function bundleChat(outfile: string): Promise<void> {
-  // The options infra/functions.ts gives NodejsFunction's bundling for the default stage (Claude on Anthropic's API:
-  // the Bedrock SDK is left out, a Bedrock stage bundles it).
-  await build({
-    entryPoints: [join(ROOT, 'functions/chat/handler.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node22',
-    minify: true, sourcemap: false, external: ['@anthropic-ai/bedrock-sdk'], mainFields: ['module', 'main'], logLevel: 'silent',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
+/** The bundle of the default stage (Claude on Anthropic's API: the Bedrock SDK is left out, a Bedrock stage bundles
+ * it) with the default tool catalog, as infra/functions.ts builds it: the entry file and its chunks. */
+async function bundleChat(outdir: string): Promise<Metafile> {
+  const options = esbuildOptions(join(ROOT, 'functions/chat/handler.ts'), ['@anthropic-ai/bedrock-sdk'], toolsDefine(validateTools(DEFAULT_TOOLS)));
+  const { metafile } = await build({ ...options, absWorkingDir: ROOT, outdir, logLevel: 'silent', metafile: true });
+  return metafile;
+}
+
+/** Bytes of every output file, and of those a cold start reads: the entry file and what it imports statically. */
+function sizes(metafile: Metafile): { total: number; init: number; files: number } {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, output]) => [join(ROOT, file), output]));
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of outputs.get(file)?.imports ?? []) if (imported.kind === 'import-statement' && !imported.external) visit(join(ROOT, imported.path));
+  };
+  visit([...outputs.keys()].find((file) => basename(file) === 'index.mjs') ?? '');
+  const bytes = (files: Iterable<string>): number => [...files].reduce((sum, file) => sum + (outputs.get(file)?.bytes ?? 0), 0);
+  return { total: bytes(outputs.keys()), init: bytes(seen), files: outputs.size };
 }
 
 /** functions/ (the chat function and what it shares with the others) and the resolvers' shared modules it imports
@@ -57,9 +73,8 @@ export const bundle: Bench = {
     const dir = mkdtempSync(join(tmpdir(), 'bench-bundle-'));
     try {
       context.progress('bundling functions/chat/handler.ts as infra does');
+      const size = sizes(await bundleChat(join(dir, 'bundle')));
       const bundled = join(dir, 'bundle/index.mjs');
-      await bundleChat(bundled);
-      const bytes = statSync(bundled).size;
       const plain = await unbundled(join(dir, 'plain'));
       context.progress(`importing each ${RUNS} times in fresh node processes, interleaved`);
       const times = { bundled: [] as number[], unbundled: [] as number[] };
@@ -68,12 +83,15 @@ export const bundle: Bench = {
         times.unbundled.push(importMs(plain));
       }
       const [b, u] = [median(times.bundled), median(times.unbundled)];
-      const kb = bytes / 1024;
+      const kb = size.total / 1024;
       return [
-        { bench: 'bundle', metric: 'chat function bundle size (minified ESM, everything bundled)', value: `${round(kb)} KB`, goal: `<= ${LIMIT_KB} KB`, meets: kb <= LIMIT_KB, details: { bytes } },
+        {
+          bench: 'bundle', metric: 'chat function bundle size (minified ESM, everything bundled, all files)', value: `${round(kb)} KB (${round(size.init / 1024)} KB read at cold start)`,
+          goal: `<= ${LIMIT_KB} KB`, meets: kb <= LIMIT_KB, details: { bytes: size.total, initBytes: size.init, files: size.files },
+        },
         {
           bench: 'bundle', metric: 'chat function cold init (import), bundled vs unbundled',
-          value: `${round(b)} ms vs ${round(u)} ms: ${round(u / b, 2)}x faster`, goal: 'bundled faster', meets: b < u,
+          value: `${round(b)} ms vs ${round(u)} ms: ${round(u / b, 2)}x faster`, goal: `<= ${INIT_LIMIT_MS} ms; bundled faster`, meets: b <= INIT_LIMIT_MS && b < u,
           details: { runs: RUNS, bundledMs: times.bundled.map((v) => round(v)), unbundledMs: times.unbundled.map((v) => round(v)) },
         },
       ];

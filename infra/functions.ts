@@ -213,7 +213,7 @@ export class ChatFunctions extends Construct {
     });
     logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, `${id}Function`, {
-      // The bundle (index.mjs) exports `handler`.
+      // The bundle's entry file (index.mjs) exports `handler`.
       handler: 'index.handler',
       code: lambda.Code.fromAsset(ROOT, {
         // As NodejsFunction's own bundling: the asset is the bundle, named by the hash of its content.
@@ -237,8 +237,12 @@ export class ChatFunctions extends Construct {
 
 /**
  * A function's esbuild options: those NodejsFunction's bundling passes on its command line for an ESM bundle of
- * `entry` (format, target, minify, no source map, the externals, define, main fields, the banner), the output file
- * left to the bundling step.
+ * `entry` (format, target, minify, no source map, the externals, define, main fields, the banner), and code splitting,
+ * which NodejsFunction's own step does not offer: what the handler imports only with `import()` (the Tracer and the
+ * X-Ray SDK when tracing is on, the Secrets Manager client when the key is a secret, the Bedrock SDK) goes to chunk
+ * files that Lambda reads only if that import runs, so a cold start neither reads nor compiles them (bench/README.md,
+ * the bundle row: 88 -> 65 ms of cold init for the chat function). The output directory is left to the bundling step:
+ * `index.mjs` is the handler's file, `chunk-<hash>.mjs` the rest.
  */
 export function esbuildOptions(entry: string, external: string[], define: Record<string, string>): BuildOptions {
   return {
@@ -253,6 +257,11 @@ export function esbuildOptions(entry: string, external: string[], define: Record
     external,
     define,
     mainFields: ['module', 'main'],
+    splitting: true,
+    entryNames: 'index',
+    chunkNames: 'chunk-[hash]',
+    // .mjs: the asset has no package.json saying "type": "module".
+    outExtension: { '.js': '.mjs' },
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     // The summary esbuild's command line prints for each bundle, and its warnings and errors.
@@ -263,15 +272,15 @@ export function esbuildOptions(entry: string, external: string[], define: Record
 /**
  * The local bundling of a function: esbuild's API in this process (as infra/resolvers.ts uses it) with
  * NodejsFunction's options, instead of NodejsFunction's own step, which with a package-lock.json spawns
- * `npx --no-install esbuild` for each function: npm's start-up was ~0.45 s of each bundle, about 2 s of a 3-3.5 s synth.
- * The bundles are the same bytes, so the template and its assets are unchanged. The fields are part of CDK's asset
- * cache key (by JSON), which tells the functions apart by them.
+ * `npx --no-install esbuild` for each function: npm's start-up was ~0.45 s of each bundle, about 2 s of a 3-3.5 s synth;
+ * and the API can split (esbuildOptions). The fields are part of CDK's asset cache key (by JSON), which tells the
+ * functions apart by them.
  */
 export class LocalEsbuild implements ILocalBundling {
   constructor(readonly workingDir: string, readonly options: BuildOptions) {}
 
   tryBundle(outputDir: string): boolean {
-    buildSync({ ...this.options, absWorkingDir: this.workingDir, outfile: join(outputDir, 'index.mjs') });
+    buildSync({ ...this.options, absWorkingDir: this.workingDir, outdir: outputDir });
     return true;
   }
 }

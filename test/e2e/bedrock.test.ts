@@ -103,7 +103,9 @@ describe('the product on Claude on Bedrock', () => {
   it('bundles the Bedrock SDK into the chat function only when the provider is bedrock', () => {
     const bundleOf = (cdkOut: string): string => {
       const assets = readdirSync(cdkOut).filter((name) => name.startsWith('asset.'));
-      const chat = assets.map((name) => join(cdkOut, name, 'index.mjs')).map((file) => { try { return readFileSync(file, 'utf8'); } catch { return ''; } });
+      // A function's asset is its entry file and the chunks of what it imports with import() (infra/functions.ts).
+      const filesOf = (asset: string): string[] => { try { return readdirSync(asset).filter((file) => file.endsWith('.mjs')); } catch { return []; } };
+      const chat = assets.map((name) => join(cdkOut, name)).map((asset) => filesOf(asset).map((file) => readFileSync(join(asset, file), 'utf8')).join('\n'));
       // The chat function's own log line: other functions share its modules (the attachments function signs as it does).
       return chat.find((code) => code.includes('reply ended')) ?? '';
     };
