@@ -14,8 +14,9 @@ import { ROOT } from './rig.ts';
 import { median, round } from './stats.ts';
 
 const RUNS = 7;
-/** Restated from 500 KB: the DynamoDB and Anthropic clients alone are 474 KB (bench/README.md, the bundle note). */
-const LIMIT_KB = 750;
+/** The issue's goal, for the bytes a cold start reads: with code splitting the chunks of what the handler imports only
+ * with import() are not read (bench/README.md, the bundle note; it was restated to 750 KB for the one-file bundle). */
+const LIMIT_KB = 500;
 /** The issue's goal for the import of the bundle, on this machine. */
 const INIT_LIMIT_MS = 80;
 
@@ -83,11 +84,12 @@ export const bundle: Bench = {
         times.unbundled.push(importMs(plain));
       }
       const [b, u] = [median(times.bundled), median(times.unbundled)];
-      const kb = size.total / 1024;
+      const kb = size.init / 1024;
       return [
         {
-          bench: 'bundle', metric: 'chat function bundle size (minified ESM, everything bundled, all files)', value: `${round(kb)} KB (${round(size.init / 1024)} KB read at cold start)`,
-          goal: `<= ${LIMIT_KB} KB`, meets: kb <= LIMIT_KB, details: { bytes: size.total, initBytes: size.init, files: size.files },
+          bench: 'bundle', metric: 'chat function bundle read at cold start (minified ESM: the entry file and its static imports)',
+          value: `${round(kb)} KB (${round(size.total / 1024)} KB in all ${size.files} files)`,
+          goal: `<= ${LIMIT_KB} KB`, meets: kb <= LIMIT_KB, details: { initBytes: size.init, bytes: size.total, files: size.files },
         },
         {
           bench: 'bundle', metric: 'chat function cold init (import), bundled vs unbundled',

@@ -264,8 +264,8 @@ export function esbuildOptions(entry: string, external: string[], define: Record
     outExtension: { '.js': '.mjs' },
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    // The summary esbuild's command line prints for each bundle, and its warnings and errors.
-    logLevel: 'info',
+    // Warnings and errors; LocalEsbuild prints a one-line summary (esbuild's lists every chunk).
+    logLevel: 'warning',
   };
 }
 
@@ -280,7 +280,13 @@ export class LocalEsbuild implements ILocalBundling {
   constructor(readonly workingDir: string, readonly options: BuildOptions) {}
 
   tryBundle(outputDir: string): boolean {
-    buildSync({ ...this.options, absWorkingDir: this.workingDir, outdir: outputDir });
+    const started = performance.now();
+    const { metafile } = buildSync({ ...this.options, absWorkingDir: this.workingDir, outdir: outputDir, metafile: true });
+    const outputs = Object.values(metafile.outputs);
+    const kb = outputs.reduce((sum, output) => sum + output.bytes, 0) / 1024;
+    // Where CDK's "Bundling asset ..." line goes.
+    const files = outputs.length === 1 ? 'index.mjs' : `index.mjs and ${outputs.length - 1} chunk${outputs.length === 2 ? '' : 's'}`;
+    process.stderr.write(`  ${files}, ${kb.toFixed(1)} KB, in ${Math.round(performance.now() - started)} ms\n`);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-// Runs `npm start` as a user would (tsx sandbox/start.ts in a repository folder) and waits on what it prints.
+// Runs `npm start` as a user would (package.json's start script in a repository folder) and waits on what it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +14,23 @@ export interface StartProcess {
   /** The first match of `pattern` in the output from offset `from` on; rejects on timeout or when the process ends first. */
   waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Signals the whole process group (tsx's CLI and the node process it runs), as a terminal's Ctrl-C does. */
+  /** Signals the whole process group, as a terminal's Ctrl-C does. */
   signal(signal: NodeJS.Signals): void;
 }
 
-/** `tsx sandbox/start.ts ...args` in `cwd` (the repository, or a copy of it). */
+/** The arguments package.json's start script gives node (its flags and sandbox/start.ts), read from `cwd`'s copy. */
+export function startNodeArgs(cwd: string = REPO): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json's start script should run node: ${scripts.start}`);
+  return args;
+}
+
+/** `npm start ...args` in `cwd` (the repository, or a copy of it): the start script's node command, run directly. */
 export function runStart(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): StartProcess {
   const cwd = options.cwd ?? REPO;
-  // node + tsx's CLI rather than the .bin shim: a test may take `java` off PATH, and the shim needs `node` from it.
-  const child = spawn(process.execPath, [join(cwd, 'node_modules/tsx/dist/cli.mjs'), 'sandbox/start.ts', ...args], {
+  // This node (npm test's, the one npm start finds first on PATH) rather than npm: a test may take `java` off PATH.
+  const child = spawn(process.execPath, [...startNodeArgs(cwd), ...args], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ANTHROPIC_API_KEY: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
