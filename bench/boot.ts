@@ -11,7 +11,9 @@ import type { Bench, Row } from './results.ts';
 import { ROOT } from './rig.ts';
 import { median, now, round } from './stats.ts';
 
-const LIMIT_S = 8;
+/** The issue's goals: to ready in <= 5 s when infra/ must be synthesized, <= 2.5 s when the template is cached. */
+const COLD_LIMIT_S = 5;
+const WARM_LIMIT_S = 2.5;
 /** Cold and warm boots each. */
 const RUNS = 3;
 
@@ -68,7 +70,7 @@ const runsText = (runs: number[]): string => runs.map((v) => round(v, 2)).join('
 export const boot: Bench = {
   name: 'boot',
   metric: 'sandbox boot, npm start to ready, cold (synth) and warm (synth cache)',
-  goal: `<= ${LIMIT_S} s`,
+  goal: `cold <= ${COLD_LIMIT_S} s, warm <= ${WARM_LIMIT_S} s`,
   async run(context): Promise<Row[]> {
     const cold: number[] = [];
     const coldSynthMs: number[] = [];
@@ -86,8 +88,8 @@ export const boot: Bench = {
       }
     }
     return [
-      { bench: 'boot', metric: 'sandbox boot, npm start to ready, warm (template from the synth cache)', value: `${round(median(warm), 2)} s (runs ${runsText(warm)})`, goal: this.goal, meets: median(warm) <= LIMIT_S, details: { runsS: warm.map((v) => round(v, 2)) } },
-      { bench: 'boot', metric: 'sandbox boot, npm start to ready, cold (synth cache empty: synth)', value: `${round(median(cold), 2)} s (runs ${runsText(cold)})`, goal: this.goal, meets: median(cold) <= LIMIT_S, details: { runsS: cold.map((v) => round(v, 2)), synthMs: coldSynthMs } },
+      { bench: 'boot', metric: 'sandbox boot, npm start to ready, warm (template from the synth cache)', value: `${round(median(warm), 2)} s (runs ${runsText(warm)})`, goal: `<= ${WARM_LIMIT_S} s`, meets: median(warm) <= WARM_LIMIT_S, details: { runsS: warm.map((v) => round(v, 2)) } },
+      { bench: 'boot', metric: 'sandbox boot, npm start to ready, cold (synth cache empty: synth)', value: `${round(median(cold), 2)} s (runs ${runsText(cold)})`, goal: `<= ${COLD_LIMIT_S} s`, meets: median(cold) <= COLD_LIMIT_S, details: { runsS: cold.map((v) => round(v, 2)), synthMs: coldSynthMs } },
     ];
   },
 };

@@ -1,7 +1,13 @@
 // `npm start`: synthesizes infra/ (dev), serves it with the sandbox, writes amplify_outputs.json, prints one banner,
 // reloads resolvers/ and functions/ on edit, and stops everything on Ctrl-C. Flags: npm start -- --help.
+import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { parseStartArgs, USAGE, UsageError } from './start/args.ts';
+
+// V8's compiled code of what this process loads (aws-cdk-lib above all), kept in the OS's temporary folder by content
+// hash and Node version: a start after the first compiles less (bench/README.md, the boot note). This process only:
+// the functions' workers get their own environment, so their cold starts stay cold.
+enableCompileCache();
 
 // The SDK's Node 22 notice is about this process, which a front-end developer cannot act on.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
