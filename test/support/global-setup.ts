@@ -1,7 +1,7 @@
 // Once for the whole run, before any test file:
 // - synthesizes infra/'s dev stage: every end-to-end test file serves the same template (synth with bundling takes
-//   seconds), each from its own sandbox. It runs under tsx in a child process: jest loads global setup as CommonJS,
-//   which cdk-nag's ESM entry does not survive.
+//   seconds), each from its own sandbox. It runs in a child process: jest loads global setup as CommonJS, which
+//   cdk-nag's ESM entry does not survive.
 // - starts one DynamoDB Local (dynamodb-for-tests.ts) that the test files' sandboxes share (test/support/sandbox-options.ts).
 // Workers inherit both through the environment; global-teardown.ts ends them.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +32,8 @@ export default async function globalSetup(): Promise<void> {
   const dynamodb = process.env.SANDBOX_TEST_DYNAMODB ? null : sharedDynamoDb();
   if (!process.env.PRODUCT_CDK_OUT) {
     const cdkOut = join(mkdtempSync(join(tmpdir(), 'product-synth-')), 'cdk.out');
-    const output = execFileSync(tsx, [join(root, 'test/support/synth-product.ts'), cdkOut], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // As npm start runs it (package.json): Node 22's TypeScript support, not tsx's hook, which lexes aws-cdk-lib's files.
+    const output = execFileSync(process.execPath, ['--experimental-transform-types', '--no-warnings=ExperimentalWarning', join(root, 'test/support/synth-product.ts'), cdkOut], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     process.env.PRODUCT_STACK_NAME = output.trim().split('\n').at(-1) ?? '';
     process.env.PRODUCT_CDK_OUT = cdkOut;
     process.env.PRODUCT_SYNTH_OWNED = 'true';
