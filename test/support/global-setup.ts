@@ -32,8 +32,8 @@ export default async function globalSetup(): Promise<void> {
   const dynamodb = process.env.SANDBOX_TEST_DYNAMODB ? null : sharedDynamoDb();
   if (!process.env.PRODUCT_CDK_OUT) {
     const cdkOut = join(mkdtempSync(join(tmpdir(), 'product-synth-')), 'cdk.out');
-    // As npm start runs it (package.json): Node 22's TypeScript support, not tsx's hook, which lexes aws-cdk-lib's files.
-    const output = execFileSync(process.execPath, ['--experimental-transform-types', '--no-warnings=ExperimentalWarning', join(root, 'test/support/synth-product.ts'), cdkOut], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // As npm start runs it (package.json): tsx's ESM hook only, not its CommonJS one, which lexes aws-cdk-lib's files.
+    const output = execFileSync(process.execPath, ['--import', 'tsx/esm', join(root, 'test/support/synth-product.ts'), cdkOut], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     process.env.PRODUCT_STACK_NAME = output.trim().split('\n').at(-1) ?? '';
     process.env.PRODUCT_CDK_OUT = cdkOut;
     process.env.PRODUCT_SYNTH_OWNED = 'true';

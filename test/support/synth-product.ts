@@ -2,5 +2,5 @@
 import { synthesize } from '../../infra/app.ts';
 
 const outdir = process.argv[2];
-if (!outdir) throw new Error('usage: node --experimental-transform-types test/support/synth-product.ts <cdk.out folder>');
+if (!outdir) throw new Error('usage: node --import tsx/esm test/support/synth-product.ts <cdk.out folder>');
 process.stdout.write(`${synthesize(outdir, 'dev')}\n`);
