@@ -56,6 +56,7 @@ describe('the user pool for admins and resets', () => {
     const signedIn = await passwordAuth('lead@example.com', 'Secret123');
 
     const { IdToken, AccessToken } = tokensOf(signedIn.body);
+    expect((await admin('AdminGetUser', { Username: 'lead@example.com' })).body).toMatchObject({ UserStatus: 'CONFIRMED', Enabled: true });
     expect(claims(IdToken)['cognito:groups']).toEqual(['admins']);
     expect(claims(AccessToken)['cognito:groups']).toEqual(['admins']);
   });
