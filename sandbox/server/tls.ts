@@ -2,7 +2,6 @@
 // Made once and kept under .sandbox/tls/, so NODE_EXTRA_CA_CERTS can point at a stable file.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface Certificate { cert: string; key: string; certPath: string }
 
@@ -12,6 +11,8 @@ export async function sandboxCertificate(dir: string): Promise<Certificate> {
   if (existsSync(certPath) && existsSync(keyPath)) {
     return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8'), certPath };
   }
+  // Loaded only to make one: selfsigned and its X.509 and ASN.1 modules take ~0.2 s to load, every start after the first.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
