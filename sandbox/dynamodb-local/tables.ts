@@ -103,7 +103,8 @@ export function createTableInput(definition: TableDefinition): CreateTableComman
 
 /**
  * Creates each table (a table that already exists, as in a kept `-dbPath`, is left as it is) and waits until it is ACTIVE.
- * Returns each table's key names and TTL attribute: DynamoDB Local never expires items, the sweeper does.
+ * Returns each table's key names and TTL attribute: DynamoDB Local expires items too slowly (~20 a table every 10 s),
+ * the sweeper does it.
  */
 export async function createTables(client: DynamoDBClient, tables: TableDefinition[]): Promise<CreatedTable[]> {
   // Every definition is checked before the first table is created.

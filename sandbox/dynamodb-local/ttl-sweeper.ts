@@ -1,4 +1,5 @@
-// Deletes expired items, which DynamoDB Local never does although it accepts UpdateTimeToLive.
+// Deletes expired items every intervalMs. DynamoDB Local deletes them too on a table with TTL enabled, but slowly (it
+// reads 20 items of a table about every 10 s, measured: 10,000 items take over an hour), and either may delete an item first.
 // Rules copied from "Using time to live (TTL) in DynamoDB": a Number attribute in epoch seconds, in the past,
 // and not more than five years in the past (older values are left alone). Scanning is fine in an emulator.
 import {
@@ -49,7 +50,8 @@ async function sweepTable(client: DynamoDBClient, table: TtlTable, nowS: number,
     if (stopped()) break;
     const key = Object.fromEntries(table.keyNames.map((name) => [name, item[name] as AttributeValue]));
     try {
-      // The condition spares an item whose TTL was pushed forward after the scan saw it.
+      // The condition spares an item whose TTL was pushed forward after the scan saw it, and fails on one deleted since
+      // (by DynamoDB Local's own TTL deletion, say), which the count then leaves out.
       await client.send(new DeleteItemCommand({
         TableName: table.tableName, Key: key, ConditionExpression: '#ttl BETWEEN :oldest AND :now',
         ExpressionAttributeNames: { '#ttl': table.ttlAttribute }, ExpressionAttributeValues: window,

@@ -312,7 +312,7 @@ describe('AppSync scalars and request errors', () => {
 });
 
 describe('DynamoDB Local behind the sandbox', () => {
-  it('deletes items whose TTL has passed, which DynamoDB Local never does', async () => {
+  it('deletes items whose TTL has passed at the sweep, not at DynamoDB Local\'s slow pace', async () => {
     const [table] = t.sandbox.template.tables;
     const TableName = table?.tableName ?? '';
     const past = Math.floor(Date.now() / 1000) - 60;
