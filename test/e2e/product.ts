@@ -10,7 +10,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/s
 import { RawClient, type Frame } from '../integration/sandbox/ws-client.ts';
 import { graphql, iamGraphql, type GraphqlAnswer } from '../integration/sandbox/start.ts';
 import { ChatApi, graphqlClient, RealtimeClient, type RealtimeClientOptions } from '../../clients/kit/index.ts';
-import { sharedDynamoDb } from '../support/sandbox-options.ts';
+import { sharedTestParts } from '../support/sandbox-options.ts';
 
 export interface Product {
   sandbox: Sandbox;
@@ -22,7 +22,7 @@ export async function startProduct(options: Partial<SandboxOptions> = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'product-'));
   const { cdkOut, stackName } = await productTemplate(dir);
   const logs = memorySink();
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...sharedDynamoDb(options), ...options });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, claude: { tokensPerSecond: 0 }, ...sharedTestParts(options), ...options });
   return {
     sandbox,
     logs,

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { synthTestApp } from '../../fixtures/api/stack.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../sandbox/log.ts';
-import { sharedDynamoDb } from '../../support/sandbox-options.ts';
+import { sharedTestParts } from '../../support/sandbox-options.ts';
 
 export interface TestSandbox {
   sandbox: Sandbox;
@@ -19,9 +18,11 @@ export interface TestSandbox {
 export async function startTestSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-test-'));
   const cdkOut = join(dir, 'cdk.out');
+  // Loaded here, not at the top: the e2e tests import this file's helpers, and aws-cdk-lib costs each ~0.5 s under jest.
+  const { synthTestApp } = await import('../../fixtures/api/stack.ts');
   const stackName = synthTestApp(cdkOut);
   const logs = memorySink();
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, ...sharedDynamoDb(options), ...options });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: logs, ...sharedTestParts(options), ...options });
   return {
     sandbox,
     logs,

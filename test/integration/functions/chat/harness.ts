@@ -15,7 +15,7 @@ import { startStandIn } from '../../sandbox/claude-stand-in/stand-in-server.ts';
 import { RawClient } from '../../sandbox/ws-client.ts';
 import { user as signedInUser } from '../../../e2e/product.ts';
 import { productTemplate } from '../../../support/product-template.ts';
-import { sharedDynamoDb } from '../../../support/sandbox-options.ts';
+import { sharedTestParts } from '../../../support/sandbox-options.ts';
 
 export type Handler = (event: unknown) => Promise<ReplySummary>;
 
@@ -63,7 +63,7 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   // The product's own template: its publishReplyEvent and onReplyEvent resolvers, its table.
   const { cdkOut, stackName } = await productTemplate(dir);
-  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused', ...sharedDynamoDb() });
+  const sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), anthropicApiKey: 'unused', ...sharedTestParts() });
   // The function signs Bedrock calls with the AWS_* keys set below.
   const principal = { accessKeyId: sandbox.iam.accessKeyId, secretAccessKey: sandbox.iam.secretAccessKey, accountId: '000000000000', userArn: 'arn:aws:sts::000000000000:assumed-role/chat/test', username: 'AROA:test' };
   const claude = await startStandIn({ tokensPerSecond: 0, iamPrincipals: [principal] });

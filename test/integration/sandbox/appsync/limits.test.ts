@@ -13,7 +13,7 @@ import { startSandbox, type Sandbox } from '../../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../../sandbox/log.ts';
 import { graphql, signedInUser } from '../start.ts';
 import { fixtureApp } from '../../../support/fixture-app.ts';
-import { sharedDynamoDb } from '../../../support/sandbox-options.ts';
+import { sharedTestParts } from '../../../support/sandbox-options.ts';
 
 const LIMITS = { queryDepthLimit: 2, resolverCountLimit: 3 };
 
@@ -30,7 +30,7 @@ async function startWithLimits(): Promise<Sandbox> {
   if (!api) throw new Error('the test stack has no GraphQL API');
   Object.assign(api, LIMITS);
   app.synth();
-  return startSandbox({ cdkOut: join(dir, 'cdk.out'), stackName: stack.stackName, stateDir: join(dir, 'state'), logSink: memorySink(), ...sharedDynamoDb() });
+  return startSandbox({ cdkOut: join(dir, 'cdk.out'), stackName: stack.stackName, stateDir: join(dir, 'state'), logSink: memorySink(), ...sharedTestParts() });
 }
 
 beforeAll(async () => {

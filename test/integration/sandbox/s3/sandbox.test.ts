@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { startSandbox, type Sandbox } from '../../../../sandbox/sandbox.ts';
 import { memorySink } from '../../../../sandbox/log.ts';
 import { fixtureApp } from '../../../support/fixture-app.ts';
-import { sharedDynamoDb } from '../../../support/sandbox-options.ts';
+import { sharedTestParts } from '../../../support/sandbox-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-s3-'));
 let sandbox: Sandbox;
@@ -36,7 +36,7 @@ function synthBucketStack(outdir: string): string {
 
 beforeAll(async () => {
   const stackName = synthBucketStack(join(dir, 'cdk.out'));
-  sandbox = await startSandbox({ cdkOut: join(dir, 'cdk.out'), stackName, stateDir: join(dir, 'state'), logSink: memorySink(), ...sharedDynamoDb() });
+  sandbox = await startSandbox({ cdkOut: join(dir, 'cdk.out'), stackName, stateDir: join(dir, 'state'), logSink: memorySink(), ...sharedTestParts() });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { memorySink } from '../../../../../sandbox/log.ts';
 import { startSandbox, type Sandbox } from '../../../../../sandbox/sandbox.ts';
 import { conversation, user, type User } from '../../../../e2e/product.ts';
 import { productTemplate } from '../../../../support/product-template.ts';
-import { sharedDynamoDb } from '../../../../support/sandbox-options.ts';
+import { sharedTestParts } from '../../../../support/sandbox-options.ts';
 
 /** A read of one conversation's messages: what a tool gets when the id is another user's. */
 const LIST_MESSAGES = {
@@ -48,7 +48,7 @@ async function seedUsage(db: DynamoDBDocumentClient, tableName: string, who: Use
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chat-tools-'));
   const { cdkOut, stackName } = await productTemplate(dir);
-  sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), claude: { tokensPerSecond: 0 }, ...sharedDynamoDb() });
+  sandbox = await startSandbox({ cdkOut, stackName, stateDir: join(dir, 'state'), logSink: memorySink(), claude: { tokensPerSecond: 0 }, ...sharedTestParts() });
   ana = await user(sandbox, 'ana@example.com');
   bo = await user(sandbox, 'bo@example.com');
   for (const title of ['Ana: merger plans', 'Ana: test results']) anaConversations.push(await conversation(sandbox, ana, title));
