@@ -1,5 +1,5 @@
-// Batches the model's text deltas: the first is flushed at once (time to first token), later ones at most
-// every `flushMs`, or as soon as a batch reaches `maxChars`. While the publisher is still sending (`ready`
+// Batches the model's text deltas: the first of each block is flushed at once (time to first token, and to the
+// answer's first token after thinking), later ones at most every `flushMs`, or as soon as a batch reaches `maxChars`. While the publisher is still sending (`ready`
 // says no), a due batch waits and grows: a slow AppSync gets fewer, larger events instead of a queue
 // whose lag keeps growing. Text goes to one block at a time (the model writes blocks one after the other): text for
 // another block flushes what was buffered for the previous one, so thinking does not multiply publishes.
@@ -53,9 +53,12 @@ export class Coalescer {
   push(text: string, block: BlockKey = FIRST_TEXT): void {
     if (text === '') return;
     if (block.index !== this.#block.index || block.type !== this.#block.type) {
-      // Text for the previous block goes out first, at once: events stay in the order the model wrote them.
+      // Text for the previous block goes out first, at once: events stay in the order the model wrote them. The new
+      // block's first text then goes at once too: the answer after a thinking block would otherwise wait a whole
+      // flushMs from that flush (bench/README.md, the thinking relay-lag note).
       this.flush();
       this.#block = block;
+      this.#lastFlushAt = undefined;
     }
     this.#buffer += text;
     if (this.#lastFlushAt === undefined || this.#buffer.length >= this.#options.maxChars) {

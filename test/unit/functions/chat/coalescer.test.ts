@@ -117,6 +117,30 @@ describe('Coalescer while the publisher is behind', () => {
     expect(flushed).toEqual(['a']);
   });
 
+  it('flushes the first text of a new block at once, then batches that block again', () => {
+    const timers = manualTimers();
+    const flushed: { text: string; index: number; type: string }[] = [];
+    const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text, block) => flushed.push({ text, ...block }), timers });
+    coalescer.push('Let me', { index: 0, type: 'THINKING' });
+    coalescer.push(' think', { index: 0, type: 'THINKING' });
+    timers.advance(30);
+
+    coalescer.push('The answer', { index: 1, type: 'TEXT' });
+    const atSwitch = [...flushed];
+    coalescer.push(' is', { index: 1, type: 'TEXT' });
+    timers.advance(99);
+    const beforeDue = [...flushed];
+    timers.advance(1);
+
+    expect(atSwitch).toEqual([
+      { text: 'Let me', index: 0, type: 'THINKING' },
+      { text: ' think', index: 0, type: 'THINKING' },
+      { text: 'The answer', index: 1, type: 'TEXT' },
+    ]);
+    expect(beforeDue).toEqual(atSwitch);
+    expect(flushed.at(-1)).toEqual({ text: ' is', index: 1, type: 'TEXT' });
+  });
+
   it('batches thinking like text, and flushes a block before text for the next one', () => {
     const timers = manualTimers();
     const flushed: { text: string; index: number; type: string }[] = [];
