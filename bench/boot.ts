@@ -3,10 +3,11 @@
 // empty and infra/ is synthesized. Warm: `npm start` again with the same directories, so the template comes from the
 // cache. Three pairs, each cold run followed by its warm run, so both see the same machine load; medians of each.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { READY_MARK } from '../sandbox/start/banner.ts';
+import { startNodeArgs } from '../test/integration/sandbox/start/process.ts';
 import type { Bench, Row } from './results.ts';
 import { ROOT } from './rig.ts';
 import { median, now, round } from './stats.ts';
@@ -17,18 +18,10 @@ const WARM_LIMIT_S = 2.5;
 /** Cold and warm boots each. */
 const RUNS = 3;
 
-/** The start script's node arguments (its flags and sandbox/start.ts); node is this process's, as npm's PATH gives it. */
-function startArgs(): string[] {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const [command, ...args] = scripts.start.split(/\s+/);
-  if (command !== 'node') throw new Error(`package.json's start script should run node: ${scripts.start}`);
-  return args;
-}
-
 /** Seconds from spawn to the ready line and what it printed; the process (its own group) is then stopped with Ctrl-C. */
 async function bootOnce(dir: string): Promise<{ seconds: number; output: string }> {
   const started = now();
-  const child = spawn(process.execPath, [...startArgs(), '--port', '0', '--state-dir', join(dir, 'state'), '--outputs', join(dir, 'amplify_outputs.json'), '--cdk-out', join(dir, 'cdk.out')], {
+  const child = spawn(process.execPath, [...startNodeArgs(ROOT), '--port', '0', '--state-dir', join(dir, 'state'), '--outputs', join(dir, 'amplify_outputs.json'), '--cdk-out', join(dir, 'cdk.out')], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
