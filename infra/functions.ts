@@ -241,7 +241,7 @@ export class ChatFunctions extends Construct {
  * which NodejsFunction's own step does not offer: what the handler imports only with `import()` (the Tracer and the
  * X-Ray SDK when tracing is on, the Secrets Manager client when the key is a secret, the Bedrock SDK) goes to chunk
  * files that Lambda reads only if that import runs, so a cold start neither reads nor compiles them (bench/README.md,
- * the bundle row: 88 -> 65 ms of cold init for the chat function). The output directory is left to the bundling step:
+ * "Bundle: code splitting": 88-91 -> 70-73 ms of cold init for the chat function). The output directory is left to the bundling step:
  * `index.mjs` is the handler's file, `chunk-<hash>.mjs` the rest.
  */
 export function esbuildOptions(entry: string, external: string[], define: Record<string, string>): BuildOptions {

@@ -1,8 +1,9 @@
 // Batches the model's text deltas: the first of each block is flushed at once (time to first token, and to the
-// answer's first token after thinking), later ones at most every `flushMs`, or as soon as a batch reaches `maxChars`. While the publisher is still sending (`ready`
-// says no), a due batch waits and grows: a slow AppSync gets fewer, larger events instead of a queue
-// whose lag keeps growing. Text goes to one block at a time (the model writes blocks one after the other): text for
-// another block flushes what was buffered for the previous one, so thinking does not multiply publishes.
+// answer's first token after thinking), later ones at most every `flushMs`, or as soon as a batch reaches
+// `maxChars`. While the publisher is still sending (`ready` says no), a due batch waits and grows: a slow AppSync
+// gets fewer, larger events instead of a queue whose lag keeps growing. Text goes to one block at a time (the model
+// writes blocks one after the other): text for another block flushes what was buffered for the previous one, so
+// thinking does not multiply publishes.
 // Never awaits anything: it only calls `onFlush`.
 
 export interface Timers {

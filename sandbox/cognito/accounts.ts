@@ -45,3 +45,10 @@ export function setPassword(ctx: PoolContext, user: UserRecord, password: string
   user.credentials = createCredentials(ctx.settings.poolName, user.username, password);
   user.modifiedAt = ctx.now();
 }
+
+/** The user's password is permanent from now on: confirmed, with no temporary password left to expire. */
+export function makePermanent(ctx: PoolContext, user: UserRecord): void {
+  user.status = 'CONFIRMED';
+  user.temporaryPasswordExpiresAt = undefined;
+  user.modifiedAt = ctx.now();
+}

@@ -1,5 +1,6 @@
 // A local Cognito user pool: the cognito-idp JSON API that amazon-cognito-identity-js and Amplify v6 call,
 // its JWKS and OpenID configuration, and helpers for seed scripts.
+import { makePermanent } from './accounts.ts';
 import { dispatchJsonCall, type JsonService } from '../aws/json-protocol.ts';
 import type { Route } from '../aws/http.ts';
 import type { IamPrincipal } from '../aws/sigv4.ts';
@@ -182,10 +183,7 @@ export class UserPool {
     if (seed.permanent !== false) {
       // What AdminSetUserPassword with the same password and Permanent does, without hashing that password a second
       // time (~0.1 s of scrypt and SRP a user): the credentials AdminCreateUser stored are already this password's.
-      const user = this.ctx.users.require(username);
-      user.status = 'CONFIRMED';
-      user.temporaryPasswordExpiresAt = undefined;
-      user.modifiedAt = this.ctx.now();
+      makePermanent(this.ctx, this.ctx.users.require(username));
       this.save();
     }
     for (const group of seed.groups ?? []) this.adminAddUserToGroup(username, group);

@@ -3,7 +3,7 @@ import { requiredString } from '../input.ts';
 import { checkPolicy } from '../password.ts';
 import { requirePool } from '../resources.ts';
 import type { Operation } from '../state.ts';
-import { setPassword } from '../accounts.ts';
+import { makePermanent, setPassword } from '../accounts.ts';
 
 export const adminSetUserPassword: Operation = async (ctx, input) => {
   requirePool(ctx, input);
@@ -12,8 +12,7 @@ export const adminSetUserPassword: Operation = async (ctx, input) => {
   checkPolicy(ctx.settings.passwordPolicy, password);
   setPassword(ctx, user, password);
   if (input.Permanent === true) {
-    user.status = 'CONFIRMED';
-    user.temporaryPasswordExpiresAt = undefined;
+    makePermanent(ctx, user);
   } else {
     user.status = 'FORCE_CHANGE_PASSWORD';
     user.temporaryPasswordExpiresAt = ctx.now() + ctx.settings.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;

@@ -6,7 +6,7 @@ import { requireClient } from '../resources.ts';
 import { completeSignIn } from '../signIn.ts';
 import { TIMESTAMP_FORMAT, verifyPasswordClaim } from '../srp.ts';
 import type { Operation } from '../state.ts';
-import { setPassword } from '../accounts.ts';
+import { makePermanent, setPassword } from '../accounts.ts';
 
 const USER_ATTRIBUTE = 'userAttributes.';
 
@@ -37,8 +37,7 @@ export const respondToAuthChallenge: Operation = async (ctx, input) => {
       if (key.startsWith(USER_ATTRIBUTE)) user.attributes[key.slice(USER_ATTRIBUTE.length)] = value;
     }
     setPassword(ctx, user, password);
-    user.status = 'CONFIRMED';
-    user.temporaryPasswordExpiresAt = undefined;
+    makePermanent(ctx, user);
     return completeSignIn(ctx, user, client);
   }
   throw invalidParameter(`${challenge} is not a supported challenge.`);

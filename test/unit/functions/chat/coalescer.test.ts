@@ -30,6 +30,14 @@ function setup(maxChars = 1000): { coalescer: Coalescer; flushed: string[]; time
   return { coalescer, flushed, timers };
 }
 
+/** As setup, with each flush's block recorded. */
+function setupBlocks(): { coalescer: Coalescer; flushed: { text: string; index: number; type: string }[]; timers: ReturnType<typeof manualTimers> } {
+  const timers = manualTimers();
+  const flushed: { text: string; index: number; type: string }[] = [];
+  const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text, block) => flushed.push({ text, ...block }), timers });
+  return { coalescer, flushed, timers };
+}
+
 describe('Coalescer', () => {
   it('flushes the first delta at once', () => {
     const { coalescer, flushed } = setup();
@@ -118,9 +126,7 @@ describe('Coalescer while the publisher is behind', () => {
   });
 
   it('flushes the first text of a new block at once, then batches that block again', () => {
-    const timers = manualTimers();
-    const flushed: { text: string; index: number; type: string }[] = [];
-    const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text, block) => flushed.push({ text, ...block }), timers });
+    const { coalescer, flushed, timers } = setupBlocks();
     coalescer.push('Let me', { index: 0, type: 'THINKING' });
     coalescer.push(' think', { index: 0, type: 'THINKING' });
     timers.advance(30);
@@ -142,9 +148,7 @@ describe('Coalescer while the publisher is behind', () => {
   });
 
   it('batches thinking like text, and flushes a block before text for the next one', () => {
-    const timers = manualTimers();
-    const flushed: { text: string; index: number; type: string }[] = [];
-    const coalescer = new Coalescer({ flushMs: 100, maxChars: 1000, onFlush: (text, block) => flushed.push({ text, ...block }), timers });
+    const { coalescer, flushed, timers } = setupBlocks();
 
     coalescer.push('Let me', { index: 0, type: 'THINKING' });
     coalescer.push(' think', { index: 0, type: 'THINKING' });
