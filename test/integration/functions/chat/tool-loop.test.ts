@@ -122,8 +122,13 @@ describe('the tool loop', () => {
   });
 
   it('keeps a finished round durable: a function that dies after a tool result leaves a reply the API reads as INTERRUPTED with its blocks', async () => {
-    chat.useStandIn(40);
-    const turn = await chat.seedTurn({ content: 'Slowly. [[standin:tool=current_time {"timeZone":"UTC"}]]' });
+    // The second model call waits before its first token, so the table holds the finished round and nothing of the
+    // next one until the test has read it; the stop then ends that wait.
+    chat.standIn.script.scriptNext([
+      { text: 'Let me look.', toolCalls: [{ name: 'current_time', input: { timeZone: 'UTC' } }] },
+      { fault: 'slow_first_token:60000' },
+    ]);
+    const turn = await chat.seedTurn({ content: 'What time is it?' });
     const log = await chat.subscribe(turn.conversationId);
     const running = chat.handler({ ...turn, userToken: chat.idToken });
     await log.waitFor((event) => event.type === 'TOOL_RESULT', 'the tool result');
@@ -132,8 +137,9 @@ describe('the tool loop', () => {
       const item = await chat.read(turn.replyKey);
       return (item['blocks'] as unknown[] | undefined)?.length === 3 ? item : undefined;
     }, 'the round to be checkpointed');
-    await running;
-    chat.useStandIn(0);
+    await chat.db.send(new UpdateCommand({ TableName: chat.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    expect((await running).status).toBe('STOPPED');
+    chat.standIn.script.clearScripts();
 
     // The function died there: its item as checkpointed, and its lease then ran out.
     await chat.db.send(new PutCommand({ TableName: chat.tableName, Item: { ...atDeath, leaseUntil: Date.now() - 1000 } }));
