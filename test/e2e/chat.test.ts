@@ -101,10 +101,15 @@ describe('a chat turn', () => {
   it('refuses a second message while a reply is being written (Conflict)', async () => {
     const c = await conversation(p.sandbox, ana);
     const socket = await watch(c);
+    // The model's first token waits until the stop below ends the reply: it is still being written when the second
+    // message is sent, however long that takes.
+    p.sandbox.script.scriptNext([{ fault: 'slow_first_token:60000' }]);
 
     const turn = await send(p.sandbox, ana, c, 'A long answer please [[standin:tokens=600]]');
     const again = await api(p.sandbox, ana)('mutation S($input: SendMessageInput!) { sendMessage(input: $input) { reply { id } } }', { input: { conversationId: c, content: 'me again', clientMessageId: randomUUID() } });
+    await api(p.sandbox, ana)('mutation S($c: ID!) { stopReply(conversationId: $c) { id status } }', { c });
     await ended(socket, turn.reply.id);
+    p.sandbox.script.clearScripts();
 
     expect(again.body.errors?.[0]).toMatchObject({ errorType: 'Conflict' });
   });
@@ -129,7 +134,8 @@ describe('a chat turn', () => {
   it('lets a client that subscribes mid-reply catch up from the stored message: nothing lost, nothing twice', async () => {
     const c = await conversation(p.sandbox, ana);
     const early = await watch(c, 'early');
-    const turn = await send(p.sandbox, ana, c, 'Tell a long story [[standin:tokens=1500]]');
+    // 10 s of reply: still streaming when the late client has subscribed, however slowly; the stop below ends it.
+    const turn = await send(p.sandbox, ana, c, 'Tell a long story [[standin:tokens=4000]]');
     await early.waitFor(() => events(early, 'early').filter((e) => e.type === 'DELTA').length >= 5, 'some DELTAs');
 
     // Act: a second client joins late. It subscribes first, then reads the stored message. Events
@@ -144,7 +150,9 @@ describe('a chat turn', () => {
       await late.waitFor(() => events(late, 'late').length > seen, 'another reply event');
       snapshot = await stored(c, turn.reply.id);
     }
+    await api(p.sandbox, ana)('mutation S($c: ID!) { stopReply(conversationId: $c) { id status } }', { c });
     await ended(late, turn.reply.id, 'late');
+    await ended(early, turn.reply.id, 'early');
     const newer = events(late, 'late').filter((e) => e.messageId === turn.reply.id && e.type === 'DELTA' && e.seq > snapshot.seq);
     const rebuilt = snapshot.content + newer.map((e) => e.text ?? '').join('');
 

@@ -14,3 +14,14 @@ export function until(test: () => boolean, what: string, timeoutMs = 20_000): Pr
     }, 20);
   });
 }
+
+/** Polls an async `check` (a read of a table or an API) every 20 ms until it returns a value; the value. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

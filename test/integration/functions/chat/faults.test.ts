@@ -1,7 +1,8 @@
 // How the chat function meets model failures and stops: retried before the first token, ERROR with the text kept after it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { eventually, startChatHarness, type ChatHarness } from './harness.ts';
+import { eventually } from '../../../support/until.ts';
+import { startChatHarness, type ChatHarness } from './harness.ts';
 
 let h: ChatHarness;
 
@@ -65,7 +66,8 @@ describe('a slow reply', () => {
   });
 
   it('checkpoints text and seq that match deltas 1..seq exactly', async () => {
-    const turn = await h.seedTurn({ content: 'A long one [[standin:tokens=600]]' });
+    // Long enough (10 s) to stream on until the test has read a checkpoint; the stop then ends it.
+    const turn = await h.seedTurn({ content: 'A long one [[standin:tokens=4000]]' });
     const events = await h.subscribe(turn.conversationId);
 
     const running = h.handler(turn);
@@ -73,7 +75,10 @@ describe('a slow reply', () => {
       const item = await h.read(turn.replyKey);
       return item['status'] === 'STREAMING' && Number(item['seq']) > 0 ? item : undefined;
     }, 'a checkpoint');
+    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
     await running;
+    // Every event up to the checkpoint's seq has arrived once the last one has.
+    await events.waitFor((event) => event.type === 'DONE', 'DONE');
 
     const upTo = events.events.filter((event) => event.seq <= Number(checkpoint['seq']));
     expect(upTo.filter((event) => event.type === 'DELTA').map((event) => (event as { text: string }).text).join('')).toBe(checkpoint['content']);

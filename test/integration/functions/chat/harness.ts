@@ -145,14 +145,3 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
     },
   };
 }
-
-/** Polls `check` every 20 ms (reads, not sleeps between steps of a test) until it returns a value. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

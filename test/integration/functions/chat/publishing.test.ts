@@ -3,7 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { eventually, startChatHarness, type ChatHarness } from './harness.ts';
+import { eventually } from '../../../support/until.ts';
+import { startChatHarness, type ChatHarness } from './harness.ts';
 
 let h: ChatHarness;
 let gate: { open(): void; held: number; server: http.Server; url: string };

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TOOLS, validateTools } from '../../../../infra/tools.ts';
 import type { ReplyEvent } from '../../../../functions/chat/event.ts';
-import { eventually, startChatHarness, type ChatHarness } from './harness.ts';
+import { eventually } from '../../../support/until.ts';
+import { startChatHarness, type ChatHarness } from './harness.ts';
 
 let chat: ChatHarness;
 
@@ -102,15 +103,20 @@ describe('the tool loop', () => {
   });
 
   it('keeps every finished block when the user stops the reply between rounds', async () => {
-    chat.useStandIn(40);
-    const turn = await chat.seedTurn({ content: 'Slowly. [[standin:tool=current_time {"timeZone":"UTC"}]]' });
+    // The second model call waits before its first token until the stop ends it: the stop lands between the rounds
+    // however slowly the tool result reaches the test.
+    chat.standIn.script.scriptNext([
+      { text: 'Let me look.', toolCalls: [{ name: 'current_time', input: { timeZone: 'UTC' } }] },
+      { fault: 'slow_first_token:60000' },
+    ]);
+    const turn = await chat.seedTurn({ content: 'What time is it?' });
     const log = await chat.subscribe(turn.conversationId);
 
     const running = chat.handler({ ...turn, userToken: chat.idToken });
     await log.waitFor((event) => event.type === 'TOOL_RESULT', 'the tool result');
     await chat.db.send(new UpdateCommand({ TableName: chat.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
     const summary = await running;
-    chat.useStandIn(0);
+    chat.standIn.script.clearScripts();
 
     expect(summary.status).toBe('STOPPED');
     const stored = await chat.read(turn.replyKey);
