@@ -1,10 +1,12 @@
 // Relay lag with extended thinking on, next to thinking off: rounds of 20 streams at once, all in conversations created
 // with a thinking budget (the stand-in opens each answer with a thinking block: `[[standin:think]]`) or all without,
-// from the same stand-in and pacing, in the order on, off, off, on, each side's lags pooled. The lag is relay-lag.ts's
-// (a text_delta written by the stand-in -> the subscriber receiving the event that carries it), so the ratio says what
-// thinking adds to the relay of the text. Rounds of one kind, not both kinds at once: with both at once the thinking
+// from the same stand-in and pacing, in the order on, off, off, on, off, on, on, off, each side's lags pooled. The lag
+// is relay-lag.ts's (a text_delta written by the stand-in -> the subscriber receiving the event that carries it), so
+// the ratio says what thinking adds to the relay of the text. Rounds of one kind, not both kinds at once: with both at once the thinking
 // replies' text came after the others' and met their ends (final writes), which the ratio counted against thinking.
-// A round of short replies first warms the 20 function environments.
+// Two unmeasured rounds first, one of each kind at full length, warm the 20 function environments and the paths a
+// long reply takes (checkpoints, timed flushes, thinking blocks): the first full-length round after short warm-up
+// replies had a p99 ~1.5x the later rounds', whichever kind it was (bench/README.md, "Thinking relay lag: warm-up").
 import { CREATE_CONVERSATION, api, type User } from '../test/e2e/product.ts';
 import { lagsOfStreams, summary, type LagRun, type Stream } from './relay-lag.ts';
 import type { Bench, Row } from './results.ts';
@@ -16,8 +18,8 @@ const TOKENS = 300;
 const TOKENS_PER_SECOND = 200;
 const THINKING_BUDGET = 1024;
 const GOAL_RATIO = 1.1;
-/** Thinking on or off, round by round: each side first once and last once. */
-const ORDER = [true, false, false, true] as const;
+/** Thinking on or off, round by round: ABBA twice, each side first and last once, and as often in each position. */
+const ORDER = [true, false, false, true, false, true, true, false] as const;
 
 async function thinkingChat(rig: Rig, who: User): Promise<Chat> {
   const answer = await api(rig.sandbox, who)(CREATE_CONVERSATION, { input: { title: 'thinking on', thinkingBudgetTokens: THINKING_BUDGET } });
@@ -28,7 +30,7 @@ async function thinkingChat(rig: Rig, who: User): Promise<Chat> {
 
 export const thinkingRelayLag: Bench = {
   name: 'thinking-relay-lag',
-  metric: `relay lag p99 with thinking on vs off, rounds of ${STREAMS} concurrent streams (on, off, off, on) pooled`,
+  metric: `relay lag p99 with thinking on vs off, rounds of ${STREAMS} concurrent streams (on, off, off, on, off, on, on, off) pooled`,
   goal: `on/off <= ${GOAL_RATIO}`,
   async run(context): Promise<Row[]> {
     const rig = await context.rig();
@@ -39,9 +41,14 @@ export const thinkingRelayLag: Bench = {
       const who = await rig.newUser('thinking-lag');
       pairs.push({ on: await thinkingChat(rig, who), off: await rig.chat(who, 'thinking off') });
     }
-    context.progress(`warming ${STREAMS} function environments with a short reply each`);
-    const warm = await Promise.all(pairs.map(async ({ off }, i) => ({ subscriber: off.subscriber, replyId: (await rig.send(off, `[[standin:tokens=5]] warm ${i}`)).reply.id })));
-    await Promise.all(warm.map((w) => w.subscriber.ended(w.replyId, 90_000)));
+    for (const thinking of [false, true]) {
+      context.progress(`warming ${STREAMS} function environments: a reply ${thinking ? 'with' : 'without'} thinking each, at full length, not measured`);
+      const warm = await Promise.all(pairs.map(async (pair, i) => {
+        const chat = thinking ? pair.on : pair.off;
+        return { subscriber: chat.subscriber, replyId: (await rig.send(chat, `${thinking ? '[[standin:think]] ' : ''}[[standin:tokens=${TOKENS}]] warm ${i}`)).reply.id };
+      }));
+      await Promise.all(warm.map((w) => w.subscriber.ended(w.replyId, 90_000)));
+    }
     const on: LagRun = { lags: [], modelDeltas: 0, unmatchedStreams: 0 };
     const off: LagRun = { lags: [], modelDeltas: 0, unmatchedStreams: 0 };
     for (const [index, thinking] of ORDER.entries()) {
