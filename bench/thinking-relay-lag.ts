@@ -21,6 +21,13 @@ const GOAL_RATIO = 1.1;
 /** Thinking on or off, round by round: ABBA twice, each side first and last once, and as often in each position. */
 const ORDER = [true, false, false, true, false, true, true, false] as const;
 
+/** The median, halfway between the middle two of an even count (stats.ts's `median` takes the lower one). */
+function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
+
 async function thinkingChat(rig: Rig, who: User): Promise<Chat> {
   const answer = await api(rig.sandbox, who)(CREATE_CONVERSATION, { input: { title: 'thinking on', thinkingBudgetTokens: THINKING_BUDGET } });
   const created = answer.body.data?.createConversation as { id: string } | undefined;
@@ -30,7 +37,7 @@ async function thinkingChat(rig: Rig, who: User): Promise<Chat> {
 
 export const thinkingRelayLag: Bench = {
   name: 'thinking-relay-lag',
-  metric: `relay lag p99 with thinking on vs off, rounds of ${STREAMS} concurrent streams (on, off, off, on, off, on, on, off) pooled`,
+  metric: `relay lag p99 with thinking on vs off, rounds of ${STREAMS} concurrent streams (on, off, off, on, off, on, on, off), median round`,
   goal: `on/off <= ${GOAL_RATIO}`,
   async run(context): Promise<Row[]> {
     const rig = await context.rig();
@@ -51,6 +58,8 @@ export const thinkingRelayLag: Bench = {
     }
     const on: LagRun = { lags: [], modelDeltas: 0, unmatchedStreams: 0 };
     const off: LagRun = { lags: [], modelDeltas: 0, unmatchedStreams: 0 };
+    const roundP99s = { on: [] as number[], off: [] as number[] };
+    const roundP90s = { on: [] as number[], off: [] as number[] };
     for (const [index, thinking] of ORDER.entries()) {
       context.progress(`round ${index + 1}/${ORDER.length}: ${STREAMS} replies ${thinking ? 'with' : 'without'} thinking, ${TOKENS} text tokens each at ${TOKENS_PER_SECOND} tokens/s, all at once`);
       const before = rig.claude.streams.length;
@@ -66,16 +75,22 @@ export const thinkingRelayLag: Bench = {
       side.lags.push(...run.lags);
       side.modelDeltas += run.modelDeltas;
       side.unmatchedStreams += run.unmatchedStreams;
+      roundP99s[thinking ? 'on' : 'off'].push(round(percentile(run.lags, 99)));
+      roundP90s[thinking ? 'on' : 'off'].push(round(percentile(run.lags, 90)));
     }
-    const [p99On, p99Off] = [percentile(on.lags, 99), percentile(off.lags, 99)];
-    const ratio = p99On / p99Off;
+    // The row compares each side's typical round: the median of its four rounds' p99s. The p99 of all four pooled
+    // moved by as much between two runs of the same plain replies on both sides (0.89-1.18, bench/README.md,
+    // "Thinking relay lag: what noise allows"), since one slow round sets it.
+    const [medianOn, medianOff] = [middle(roundP99s.on), middle(roundP99s.off)];
+    const ratio = medianOn / medianOff;
+    const pooledRatio = percentile(on.lags, 99) / percentile(off.lags, 99);
     return [{
       bench: 'thinking-relay-lag',
       metric: this.metric,
-      value: `on p50 ${round(percentile(on.lags, 50))} ms, p99 ${round(p99On)} ms; off p50 ${round(percentile(off.lags, 50))} ms, p99 ${round(p99Off)} ms; p99 on/off ${round(ratio, 2)}`,
+      value: `round p99, median of ${roundP99s.on.length}: on ${round(medianOn)} ms, off ${round(medianOff)} ms, on/off ${round(ratio, 2)} (pooled p99 on/off ${round(pooledRatio, 2)}; p50 on ${round(percentile(on.lags, 50))} ms, off ${round(percentile(off.lags, 50))} ms)`,
       goal: this.goal,
-      meets: on.lags.length > 0 && off.lags.length > 0 ? ratio <= GOAL_RATIO : null,
-      details: { streams: STREAMS, order: ORDER.map((thinking) => (thinking ? 'on' : 'off')), tokensPerStream: TOKENS, tokensPerSecond: TOKENS_PER_SECOND, thinkingBudgetTokens: THINKING_BUDGET, flushMs: rig.flushMs, on: summary(on), off: summary(off) },
+      meets: Number.isFinite(ratio) ? ratio <= GOAL_RATIO : null,
+      details: { streams: STREAMS, order: ORDER.map((thinking) => (thinking ? 'on' : 'off')), tokensPerStream: TOKENS, tokensPerSecond: TOKENS_PER_SECOND, thinkingBudgetTokens: THINKING_BUDGET, flushMs: rig.flushMs, on: summary(on), off: summary(off), roundP99s, roundP90s },
     }];
   },
 };
