@@ -11,7 +11,7 @@ import { CREATE_CONVERSATION, api, type User } from '../test/e2e/product.ts';
 import { lagsOfStreams, summary, type LagRun, type Stream } from './relay-lag.ts';
 import type { Bench, Row } from './results.ts';
 import type { Chat, Rig } from './rig.ts';
-import { percentile, round } from './stats.ts';
+import { middle, percentile, round } from './stats.ts';
 
 const STREAMS = 20;
 const TOKENS = 300;
@@ -20,13 +20,6 @@ const THINKING_BUDGET = 1024;
 const GOAL_RATIO = 1.1;
 /** Thinking on or off, round by round: ABBA twice, each side first and last once, and as often in each position. */
 const ORDER = [true, false, false, true, false, true, true, false] as const;
-
-/** The median, halfway between the middle two of an even count (stats.ts's `median` takes the lower one). */
-function middle(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
-}
 
 async function thinkingChat(rig: Rig, who: User): Promise<Chat> {
   const answer = await api(rig.sandbox, who)(CREATE_CONVERSATION, { input: { title: 'thinking on', thinkingBudgetTokens: THINKING_BUDGET } });

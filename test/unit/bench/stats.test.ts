@@ -1,6 +1,6 @@
 // The benchmarks' percentiles (bench/stats.ts): nearest rank, as the rows' p50, p90 and p99 are read.
 import { describe, expect, it } from '@jest/globals';
-import { median, percentile, round } from '../../../bench/stats.ts';
+import { median, middle, percentile, round } from '../../../bench/stats.ts';
 
 describe('percentile', () => {
   it('takes the nearest rank of the sorted values, whatever their order', () => {
@@ -26,6 +26,18 @@ describe('percentile', () => {
   it('gives the lower middle as the median of an even count (nearest rank, no interpolation)', () => {
     expect(median([1, 2, 3, 4])).toBe(2);
     expect(median([5, 1, 3])).toBe(3);
+  });
+});
+
+describe('middle', () => {
+  it('is halfway between the middle two of an even count, and the middle one of an odd count', () => {
+    expect(middle([140, 110, 120, 130])).toBe(125);
+    expect(middle([5, 1, 3])).toBe(3);
+    expect(middle([2])).toBe(2);
+  });
+
+  it('is NaN for no values, as a percentile is', () => {
+    expect(middle([])).toBeNaN();
   });
 });
 
