@@ -114,7 +114,8 @@ export const relayLag: Bench = {
     try {
       const chats = await prepare(rig, STREAMS, 'lag20');
       // Full-length replies, not measured: a short one ends before the first checkpoint and timed flush, and the first
-      // full-length round after short ones had ~1.5-3x the p99 of the next (bench/README.md, "Relay lag: warm-up").
+      // full-length round after short ones had ~1.5-3x the p99 of the next (bench/README.md, "Relay lag: warm-up, and
+      // the median round").
       await sendAll(rig, chats, TOKENS, 'warm');
       await floor.round(chats, TOKENS, 'warm', 'appsync');
       await floor.round(chats, TOKENS, 'warm', 'hub');
