@@ -2,8 +2,9 @@
 // with a thinking budget (the stand-in opens each answer with a thinking block: `[[standin:think]]`) or all without,
 // from the same stand-in and pacing, in the order on, off, off, on, off, on, on, off, each side's lags pooled. The lag
 // is relay-lag.ts's (a text_delta written by the stand-in -> the subscriber receiving the event that carries it), so
-// the ratio says what thinking adds to the relay of the text. Rounds of one kind, not both kinds at once: with both at once the thinking
-// replies' text came after the others' and met their ends (final writes), which the ratio counted against thinking.
+// the ratio says what thinking adds to the relay of the text. Rounds of one kind, not both kinds at once: with both at
+// once the thinking replies' text came after the others' and met their ends (final writes), which the ratio counted
+// against thinking.
 // Two unmeasured rounds first, one of each kind at full length, warm the 20 function environments and the paths a
 // long reply takes (checkpoints, timed flushes, thinking blocks): the first full-length round after short warm-up
 // replies had a p99 ~1.5x the later rounds', whichever kind it was (bench/README.md, "Thinking relay lag: warm-up").

@@ -2,7 +2,7 @@
 // Claude stand-in, reply events on the subscription, and the stored message they must agree with.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { api, conversation, ended, events, GET_MESSAGE, send, startProduct, subscribe, user, type Product, type ReplyEvent, type User } from './product.ts';
+import { api, conversation, ended, events, GET_MESSAGE, send, startProduct, STOP_REPLY, subscribe, user, type Product, type ReplyEvent, type User } from './product.ts';
 import type { RawClient } from '../integration/sandbox/ws-client.ts';
 
 let p: Product;
@@ -107,7 +107,7 @@ describe('a chat turn', () => {
 
     const turn = await send(p.sandbox, ana, c, 'A long answer please [[standin:tokens=600]]');
     const again = await api(p.sandbox, ana)('mutation S($input: SendMessageInput!) { sendMessage(input: $input) { reply { id } } }', { input: { conversationId: c, content: 'me again', clientMessageId: randomUUID() } });
-    await api(p.sandbox, ana)('mutation S($c: ID!) { stopReply(conversationId: $c) { id status } }', { c });
+    await api(p.sandbox, ana)(STOP_REPLY, { c });
     await ended(socket, turn.reply.id);
     p.sandbox.script.clearScripts();
 
@@ -120,7 +120,7 @@ describe('a chat turn', () => {
     const turn = await send(p.sandbox, ana, c, 'Write at length [[standin:tokens=4000]]');
     await socket.waitFor(() => events(socket).filter((e) => e.type === 'DELTA').length >= 3, 'a few DELTAs');
 
-    const stop = await api(p.sandbox, ana)('mutation S($c: ID!) { stopReply(conversationId: $c) { id status } }', { c });
+    const stop = await api(p.sandbox, ana)(STOP_REPLY, { c });
     const done = await ended(socket, turn.reply.id);
 
     expect(stop.body.errors).toBeUndefined();
@@ -150,7 +150,7 @@ describe('a chat turn', () => {
       await late.waitFor(() => events(late, 'late').length > seen, 'another reply event');
       snapshot = await stored(c, turn.reply.id);
     }
-    await api(p.sandbox, ana)('mutation S($c: ID!) { stopReply(conversationId: $c) { id status } }', { c });
+    await api(p.sandbox, ana)(STOP_REPLY, { c });
     await ended(late, turn.reply.id, 'late');
     await ended(early, turn.reply.id, 'early');
     const newer = events(late, 'late').filter((e) => e.messageId === turn.reply.id && e.type === 'DELTA' && e.seq > snapshot.seq);

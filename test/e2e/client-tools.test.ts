@@ -4,7 +4,7 @@
 // `[[standin:tool=NAME {input}]]` directives name (sandbox/claude-stand-in/tool-calls.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { api, conversation, events, startProduct, subscribe, user, type Product, type User } from './product.ts';
+import { api, conversation, events, startProduct, STOP_REPLY, subscribe, user, type Product, type User } from './product.ts';
 import type { RawClient } from '../integration/sandbox/ws-client.ts';
 
 const SEND = `mutation S($input: SendMessageInput!) { sendMessage(input: $input) { reply { id status } } }`;
@@ -13,7 +13,6 @@ const MESSAGE = `query M($c: ID!, $id: ID!) { getMessage(conversationId: $c, id:
   blocks { index type text toolUseId name input status output isError } } }`;
 const SUBMIT = `mutation T($input: SubmitToolResultInput!) { submitToolResult(input: $input) {
   id status blocks { index type toolUseId status } } }`;
-const STOP = 'mutation P($c: ID!) { stopReply(conversationId: $c) { id status } }';
 
 const LOCATION_TOOL = {
   name: 'get_location', description: 'Where the user is, from the browser.',
@@ -142,7 +141,7 @@ describe('a client tool', () => {
   it('ends a waiting reply STOPPED on stopReply, keeping its blocks, and frees the conversation', async () => {
     const { c, replyId, socket } = await waitingReply();
 
-    const stopped = await api(p.sandbox, ana)(STOP, { c });
+    const stopped = await api(p.sandbox, ana)(STOP_REPLY, { c });
     await reached(socket, replyId, 'STOPPED');
 
     expect(stopped.body.errors).toBeUndefined();

@@ -71,6 +71,7 @@ export const SEND = `mutation S($input: SendMessageInput!) { sendMessage(input: 
   userMessage { id conversationId role content status seq }
   reply { id conversationId role content status seq replyTo } } }`;
 export const GET_MESSAGE = 'query M($c: ID!, $id: ID!) { getMessage(conversationId: $c, id: $id) { id content status seq stopReason error usage { inputTokens outputTokens } } }';
+export const STOP_REPLY = 'mutation P($c: ID!) { stopReply(conversationId: $c) { id status } }';
 export const ON_REPLY = 'subscription R($c: ID!) { onReplyEvent(conversationId: $c) { conversationId messageId owner seq type text title status stopReason error } }';
 
 export async function conversation(sandbox: Sandbox, who: User, title: string | null = null): Promise<string> {

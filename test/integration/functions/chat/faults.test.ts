@@ -1,6 +1,5 @@
 // How the chat function meets model failures and stops: retried before the first token, ERROR with the text kept after it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { eventually } from '../../../support/until.ts';
 import { startChatHarness, type ChatHarness } from './harness.ts';
 
@@ -75,7 +74,7 @@ describe('a slow reply', () => {
       const item = await h.read(turn.replyKey);
       return item['status'] === 'STREAMING' && Number(item['seq']) > 0 ? item : undefined;
     }, 'a checkpoint');
-    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    await h.requestStop(turn.replyKey);
     await running;
     // Every event up to the checkpoint's seq has arrived once the last one has.
     await events.waitFor((event) => event.type === 'DONE', 'DONE');
@@ -90,7 +89,7 @@ describe('a slow reply', () => {
     const running = h.handler(turn);
     await events.waitFor((event) => event.type === 'DELTA', 'the first DELTA');
 
-    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    await h.requestStop(turn.replyKey);
     const summary = await running;
 
     const done = await events.waitFor((event) => event.type === 'DONE', 'DONE');
@@ -105,7 +104,7 @@ describe('a slow reply', () => {
   it('ends a reply stopped before its claim STOPPED with no text, and streams nothing', async () => {
     const turn = await h.seedTurn({ content: 'Never mind [[standin:tokens=4000]]' });
     const events = await h.subscribe(turn.conversationId);
-    await h.db.send(new UpdateCommand({ TableName: h.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    await h.requestStop(turn.replyKey);
 
     const summary = await h.handler(turn);
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { ChatEvent, ReplyEvent } from '../../../../functions/chat/event.ts';
 import type { ReplySummary } from '../../../../functions/chat/reply.ts';
@@ -49,6 +49,8 @@ export interface ChatHarness {
   }): Promise<Turn>;
   subscribe(conversationId: string): Promise<EventLog>;
   read(key: { pk: string; sk: string }): Promise<Record<string, unknown>>;
+  /** Asks the running reply to stop, as the stopReply resolver does: `stopRequested` on its item. */
+  requestStop(key: { pk: string; sk: string }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,9 @@ export async function startChatHarness(env: Record<string, string> = {}): Promis
 
   return {
     sandbox, db, tableName, owner: user.sub, idToken: user.idToken, handler, seedTurn, subscribe, read,
+    requestStop: async (key) => {
+      await db.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    },
     get standIn() {
       return claude.standIn;
     },

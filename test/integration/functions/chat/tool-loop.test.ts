@@ -2,7 +2,7 @@
 // `[[standin:tool=NAME {input}]]` directives name (sandbox/claude-stand-in/tool-calls.ts): events, stored blocks,
 // errors the model reads, the bound on rounds, a stop between rounds, and a GraphQL tool acting as the sender.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TOOLS, validateTools } from '../../../../infra/tools.ts';
 import type { ReplyEvent } from '../../../../functions/chat/event.ts';
 import { eventually } from '../../../support/until.ts';
@@ -26,6 +26,13 @@ const summaryOf = (events: readonly ReplyEvent[]): string[] => events.map((event
   if (body.block) return `${event.type}#${body.block.index}`;
   return body.index === undefined || body.index === null ? event.type : `${event.type}#${body.index}`;
 }).filter((entry, position, all) => !(entry.startsWith('DELTA#') && all[position - 1] === entry));
+
+/** The next model call asks for a tool; the one after, which answers the tool's result, waits before its first token
+ * until the reply is stopped: the reply sits between its rounds for as long as a test needs. */
+const holdSecondRound = (): void => chat.standIn.script.scriptNext([
+  { text: 'Let me look.', toolCalls: [{ name: 'current_time', input: { timeZone: 'UTC' } }] },
+  { fault: 'slow_first_token:60000' },
+]);
 
 describe('the tool loop', () => {
   it('runs a tool the model calls, sends the result back, and stores every block in order', async () => {
@@ -105,16 +112,13 @@ describe('the tool loop', () => {
   it('keeps every finished block when the user stops the reply between rounds', async () => {
     // The second model call waits before its first token until the stop ends it: the stop lands between the rounds
     // however slowly the tool result reaches the test.
-    chat.standIn.script.scriptNext([
-      { text: 'Let me look.', toolCalls: [{ name: 'current_time', input: { timeZone: 'UTC' } }] },
-      { fault: 'slow_first_token:60000' },
-    ]);
+    holdSecondRound();
     const turn = await chat.seedTurn({ content: 'What time is it?' });
     const log = await chat.subscribe(turn.conversationId);
 
     const running = chat.handler({ ...turn, userToken: chat.idToken });
     await log.waitFor((event) => event.type === 'TOOL_RESULT', 'the tool result');
-    await chat.db.send(new UpdateCommand({ TableName: chat.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    await chat.requestStop(turn.replyKey);
     const summary = await running;
     chat.standIn.script.clearScripts();
 
@@ -130,10 +134,7 @@ describe('the tool loop', () => {
   it('keeps a finished round durable: a function that dies after a tool result leaves a reply the API reads as INTERRUPTED with its blocks', async () => {
     // The second model call waits before its first token, so the table holds the finished round and nothing of the
     // next one until the test has read it; the stop then ends that wait.
-    chat.standIn.script.scriptNext([
-      { text: 'Let me look.', toolCalls: [{ name: 'current_time', input: { timeZone: 'UTC' } }] },
-      { fault: 'slow_first_token:60000' },
-    ]);
+    holdSecondRound();
     const turn = await chat.seedTurn({ content: 'What time is it?' });
     const log = await chat.subscribe(turn.conversationId);
     const running = chat.handler({ ...turn, userToken: chat.idToken });
@@ -143,7 +144,7 @@ describe('the tool loop', () => {
       const item = await chat.read(turn.replyKey);
       return (item['blocks'] as unknown[] | undefined)?.length === 3 ? item : undefined;
     }, 'the round to be checkpointed');
-    await chat.db.send(new UpdateCommand({ TableName: chat.tableName, Key: turn.replyKey, UpdateExpression: 'SET stopRequested = :yes', ExpressionAttributeValues: { ':yes': true } }));
+    await chat.requestStop(turn.replyKey);
     expect((await running).status).toBe('STOPPED');
     chat.standIn.script.clearScripts();
 
